@@ -1,0 +1,156 @@
+// Puts <mark> around every finding in a part's text, exactly at the finding's offsets.
+// Text parts are escaped here; HTML parts get marks around text-node slices and are then sanitised (render-html.ts).
+import { Parser } from 'htmlparser2';
+import type { Severity } from '../../classifier/types.js';
+import { escapeHtml } from './html.js';
+
+/** A finding's place in one part, with its index in verdict.findings (used for the #finding-N anchors). */
+export interface FindingSpan {
+  index: number;
+  start: number;
+  end: number;
+  severity: Severity;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+
+/** Text nodes inside these never show, so marks there would be lost (and would point nowhere). */
+const HIDDEN_ELEMENTS = new Set(['script', 'style', 'head', 'title', 'template', 'noscript']);
+
+export function findingAnchor(index: number): string {
+  return `finding-${index + 1}`;
+}
+
+interface Segment {
+  start: number;
+  end: number;
+  covering: FindingSpan[];
+  starting: FindingSpan[];
+}
+
+/** Cuts [from, to) at every finding boundary; each piece knows which findings cover it and which begin there. */
+function segments(from: number, to: number, spans: FindingSpan[]): Segment[] {
+  const cuts = new Set<number>([from, to]);
+  for (const s of spans) {
+    if (s.start > from && s.start < to) cuts.add(s.start);
+    if (s.end > from && s.end < to) cuts.add(s.end);
+  }
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const start = sorted[i] as number;
+    const end = sorted[i + 1] as number;
+    out.push({
+      start,
+      end,
+      covering: spans.filter((s) => s.start <= start && s.end >= end && s.end > s.start),
+      starting: spans.filter((s) => Math.max(s.start, from) === start),
+    });
+  }
+  return out;
+}
+
+function openMark(covering: FindingSpan[], anchorIndex: number | undefined, nonce: string): string {
+  const worst = covering.reduce((a, b) => (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a));
+  const id = anchorIndex === undefined ? '' : ` id="${findingAnchor(anchorIndex)}"`;
+  const which = covering.map((c) => c.index + 1).join(' ');
+  return `<mark class="finding sev-${worst.severity}"${id} data-findings="${which}" data-ch="${nonce}">`;
+}
+
+function anchor(index: number, nonce: string): string {
+  return `<span class="anchor" id="${findingAnchor(index)}" data-ch="${nonce}"></span>`;
+}
+
+/**
+ * Renders `slice` of the source with marks. `emit` turns a piece of source into output (escaping for text, as-is for
+ * HTML source). Findings that begin here get their anchor id; `anchored` records them so an anchor is placed once.
+ */
+function markRange(
+  source: string,
+  from: number,
+  to: number,
+  spans: FindingSpan[],
+  anchored: Set<number>,
+  nonce: string,
+  emit: (piece: string) => string,
+): string {
+  let out = '';
+  for (const seg of segments(from, to, spans)) {
+    const fresh = seg.starting.filter((s) => !anchored.has(s.index));
+    for (const s of fresh) anchored.add(s.index);
+    const piece = emit(source.slice(seg.start, seg.end));
+    if (seg.covering.length === 0) {
+      out += fresh.map((s) => anchor(s.index, nonce)).join('') + piece;
+      continue;
+    }
+    const [first, ...others] = fresh;
+    out += others.map((s) => anchor(s.index, nonce)).join('');
+    out += openMark(seg.covering, first?.index, nonce) + piece + '</mark>';
+  }
+  return out;
+}
+
+/** Plain text with marks, escaped: ready to sit inside a white-space: pre-wrap block. */
+export function markPlainText(text: string, spans: FindingSpan[], nonce: string): string {
+  const clamped = spans.map((s) => ({ ...s, start: clamp(s.start, text), end: clamp(s.end, text) }));
+  return markRange(text, 0, text.length, clamped, new Set(), nonce, escapeHtml);
+}
+
+function clamp(offset: number, text: string): number {
+  return Math.min(Math.max(0, offset), text.length);
+}
+
+interface TextChunk {
+  start: number;
+  end: number;
+  /** An entity such as &amp;: never cut inside it. */
+  entity: boolean;
+}
+
+function visibleTextChunks(source: string): TextChunk[] {
+  const chunks: TextChunk[] = [];
+  let hiddenDepth = 0;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (HIDDEN_ELEMENTS.has(name)) hiddenDepth++;
+      },
+      onclosetag(name, isImplied) {
+        if (HIDDEN_ELEMENTS.has(name) && hiddenDepth > 0 && !isImplied) hiddenDepth--;
+      },
+      ontext(text) {
+        if (hiddenDepth > 0) return;
+        const start = parser.startIndex;
+        const end = parser.endIndex + 1;
+        chunks.push({ start, end, entity: end - start !== text.length });
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(source);
+  parser.end();
+  return chunks;
+}
+
+/** HTML source with marks around the text-node slices the findings cover. Not yet safe: sanitise the result. */
+export function markHtmlSource(source: string, spans: FindingSpan[], nonce: string): string {
+  const live = spans.filter((s) => s.end > s.start);
+  if (live.length === 0) return source;
+  let out = '';
+  let copied = 0;
+  const anchored = new Set<number>();
+  for (const chunk of visibleTextChunks(source)) {
+    const inChunk = live
+      .filter((s) => s.start < chunk.end && s.end > chunk.start)
+      .map((s) =>
+        chunk.entity
+          ? { ...s, start: chunk.start, end: chunk.end }
+          : { ...s, start: Math.max(s.start, chunk.start), end: Math.min(s.end, chunk.end) },
+      );
+    if (inChunk.length === 0) continue;
+    out += source.slice(copied, chunk.start);
+    out += markRange(source, chunk.start, chunk.end, inChunk, anchored, nonce, (piece) => piece);
+    copied = chunk.end;
+  }
+  return out + source.slice(copied);
+}
