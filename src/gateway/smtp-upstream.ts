@@ -1,0 +1,140 @@
+// Delivers accepted mail to the school's real outbound relay over SMTP, through a pool of reused connections.
+import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { Config } from '../config/schema.js';
+import type { DeliveryResult, Upstream, UpstreamEnvelope } from './upstream.js';
+
+type UpstreamOptions = Config['upstreamOptions'];
+
+export interface SmtpUpstreamTarget {
+  host: string;
+  port: number;
+  /** Implicit TLS from the first byte (smtps://, port 465 style). */
+  secure: boolean;
+  /** Credentials from the URL (smtp://user:pass@host), used when upstreamOptions.auth is not set. */
+  auth?: { user: string; pass: string };
+}
+
+/** Connection failures with no SMTP reply: the upstream is down or unreachable, so the client should retry. */
+const UNREACHABLE_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL', 'ECONNRESET']);
+
+interface NodemailerError extends Error {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  rejected?: string[];
+  rejectedErrors?: NodemailerError[];
+  recipient?: string;
+}
+
+interface SentInfo {
+  response?: string;
+  accepted?: unknown[];
+  rejected?: unknown[];
+  rejectedErrors?: NodemailerError[];
+}
+
+/** Reads `smtp://host:port` or `smtps://host:port` (default ports 25 and 465). */
+export function parseSmtpUpstream(url: string): SmtpUpstreamTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`upstream: '${url}' is not a URL; write smtp://host:port, smtps://host:port or dir:PATH`);
+  }
+  const secure = parsed.protocol === 'smtps:';
+  if (!secure && parsed.protocol !== 'smtp:') {
+    throw new Error(`upstream: '${url}' must start with smtp://, smtps:// or dir:`);
+  }
+  if (parsed.hostname === '') throw new Error(`upstream: '${url}' has no host name`);
+  const target: SmtpUpstreamTarget = {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port === '' ? (secure ? 465 : 25) : Number(parsed.port),
+    secure,
+  };
+  if (parsed.username !== '') {
+    target.auth = { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) };
+  }
+  return target;
+}
+
+function describe(error: NodemailerError): string {
+  return (error.response ?? error.message).trim();
+}
+
+/** Turns a nodemailer failure into a DeliveryResult: 5xx is permanent, 4xx and no reply at all mean try again later. */
+export function failureResult(error: NodemailerError): DeliveryResult {
+  const code = error.responseCode;
+  if (code !== undefined && code >= 500) return { ok: false, permanent: true, response: describe(error), code };
+  if (code !== undefined && code >= 400) return { ok: false, permanent: false, response: describe(error), code };
+  if (error.code !== undefined && UNREACHABLE_CODES.has(error.code)) {
+    return { ok: false, permanent: false, response: describe(error) };
+  }
+  if (error.code === 'EAUTH') return { ok: false, permanent: false, response: describe(error) };
+  // The message or envelope itself cannot be sent (too big for the upstream, an address it cannot encode).
+  if (error.code === 'EMESSAGE' || error.code === 'EENVELOPE') {
+    return { ok: false, permanent: true, response: describe(error) };
+  }
+  return { ok: false, permanent: false, response: describe(error) };
+}
+
+/**
+ * The upstream took the message for some recipients and refused others. Chaperone does not write its own bounces,
+ * so it refuses permanently and names who was refused: the sender's server then bounces it with that text, which is
+ * better than the refused recipients silently never getting it.
+ */
+function partialRefusal(info: SentInfo): DeliveryResult | undefined {
+  const refused = info.rejectedErrors ?? [];
+  if (refused.length === 0) return undefined;
+  const accepted = info.accepted?.length ?? 0;
+  const who = refused.map((e) => `<${e.recipient ?? '?'}>: ${describe(e)}`).join('; ');
+  return {
+    ok: false,
+    permanent: true,
+    response: `refused ${who}; delivered to the other ${accepted} recipient${accepted === 1 ? '' : 's'}`,
+    code: refused[0]?.responseCode,
+  };
+}
+
+export function createSmtpUpstream(target: SmtpUpstreamTarget, options: UpstreamOptions, clientName: string): Upstream {
+  const timeout = options.timeoutSeconds * 1000;
+  const transportOptions: SMTPPool.Options = {
+    pool: true,
+    host: target.host,
+    port: target.port,
+    secure: target.secure || options.secure,
+    requireTLS: options.requireTls,
+    tls: { rejectUnauthorized: options.rejectUnauthorized },
+    auth: options.auth ?? target.auth,
+    maxConnections: options.maxConnections,
+    // Reconnecting every 100 messages (nodemailer's default) costs a handshake for nothing on a busy relay.
+    maxMessages: 1000,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+    name: clientName,
+    logger: false,
+  };
+  const transport = nodemailer.createTransport(transportOptions);
+
+  return {
+    async deliver(envelope: UpstreamEnvelope, raw: Buffer): Promise<DeliveryResult> {
+      try {
+        const info = (await transport.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw })) as SentInfo;
+        return partialRefusal(info) ?? { ok: true, response: (info.response ?? '250 accepted').trim() };
+      } catch (error) {
+        const failure = error as NodemailerError;
+        if (failure.rejectedErrors && failure.rejectedErrors.length > 0) {
+          // Every recipient refused: permanent only if every refusal was.
+          const permanent = failure.rejectedErrors.every((e) => (e.responseCode ?? 0) >= 500);
+          const who = failure.rejectedErrors.map((e) => `<${e.recipient ?? '?'}>: ${describe(e)}`).join('; ');
+          return { ok: false, permanent, response: who, code: failure.rejectedErrors[0]?.responseCode };
+        }
+        return failureResult(failure);
+      }
+    },
+    async close(): Promise<void> {
+      transport.close();
+    },
+  };
+}
