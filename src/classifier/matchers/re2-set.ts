@@ -1,0 +1,11 @@
+// The type of re2's RE2.Set (one pass over a text tells which of many patterns can match), which the re2
+// typings declare only inside their namespace.
+
+import RE2 from 're2';
+
+export type RE2Set = InstanceType<(typeof RE2)['Set']>;
+
+/** All rule patterns in one set, with the flags single patterns use; undefined when there are none. */
+export function patternSet(sources: readonly string[], flags: string): RE2Set | undefined {
+  return sources.length === 0 ? undefined : new RE2.Set(sources, flags);
+}

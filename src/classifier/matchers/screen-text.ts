@@ -1,0 +1,127 @@
+// One part's normalised text as the matchers see it, with everything derived from it computed at most once
+// (tokens, sentences, word-list hits, pattern-set hits, NLP documents per sentence), however many rules ask.
+
+import nlp from 'compromise';
+import type { RE2Set } from './re2-set.js';
+import type { MappedText } from '../mapped-text.js';
+import type { TokenHit, TokenIndex } from './token-index.js';
+import { sentenceAt, splitSentences, tokenise, type Sentence, type Token } from './tokens.js';
+
+type NlpView = ReturnType<typeof nlp>;
+
+/** The tables compiled once for a rule set that every part is scanned against. */
+export interface ScanTables {
+  words: TokenIndex;
+  /** All rule patterns in one RE2.Set: a clean part costs one scan, not one per pattern rule. */
+  patterns?: RE2Set;
+}
+
+/**
+ * The NLP work one message may cause. compromise costs about 0.1 ms (tokenise) to 0.7 ms (full tagging)
+ * per sentence on this hardware, so a hostile body with thousands of anchor words is capped here
+ * rather than taking seconds; running out is reported as a problem, which holds the message.
+ */
+export class NlpBudget {
+  used = 0;
+  exhausted = false;
+  constructor(readonly sentences: number) {}
+
+  take(): boolean {
+    if (this.used >= this.sentences) {
+      this.exhausted = true;
+      return false;
+    }
+    this.used++;
+    return true;
+  }
+}
+
+export class ScreenText {
+  private tokenList?: Token[];
+  private sentenceList?: Sentence[];
+  private sentenceOfToken?: Int32Array;
+  private wordHits?: Map<number, TokenHit[]>;
+  private patternHits?: Set<number>;
+  private readonly docs = new Map<number, NlpView | null>();
+  private readonly taggedDocs = new Map<number, NlpView | null>();
+
+  constructor(
+    readonly mapped: MappedText,
+    private readonly tables: ScanTables,
+    readonly budget: NlpBudget,
+  ) {}
+
+  get text(): string {
+    return this.mapped.text;
+  }
+
+  get tokens(): Token[] {
+    this.tokenList ??= tokenise(this.text);
+    return this.tokenList;
+  }
+
+  get sentences(): Sentence[] {
+    this.sentenceList ??= splitSentences(this.text);
+    return this.sentenceList;
+  }
+
+  sentenceAt(offset: number): number {
+    return sentenceAt(this.sentences, offset);
+  }
+
+  /** The sentence each token is in (-1 for none). */
+  sentenceOfTokens(): Int32Array {
+    if (this.sentenceOfToken) return this.sentenceOfToken;
+    const tokens = this.tokens;
+    const sentences = this.sentences;
+    const out = new Int32Array(tokens.length).fill(-1);
+    let s = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const start = (tokens[i] as Token).start;
+      while (s < sentences.length && (sentences[s] as Sentence).end <= start) s++;
+      const sentence = sentences[s];
+      if (sentence && sentence.start <= start) out[i] = s;
+    }
+    this.sentenceOfToken = out;
+    return out;
+  }
+
+  /** Hits of every compiled word list (words rules, phrase anchors) on this text, by owner. */
+  tokenHits(owner: number): readonly TokenHit[] {
+    this.wordHits ??= this.tables.words.scan(this.tokens);
+    return this.wordHits.get(owner) ?? [];
+  }
+
+  /** Whether the pattern with this index in the rule set's RE2.Set can match anywhere in the text. */
+  patternMayMatch(setIndex: number): boolean {
+    if (!this.tables.patterns) return true;
+    this.patternHits ??= new Set(this.tables.patterns.match(this.text));
+    return this.patternHits.has(setIndex);
+  }
+
+  sentenceText(sentence: number): string {
+    const s = this.sentences[sentence];
+    return s ? this.text.slice(s.start, s.end) : '';
+  }
+
+  /**
+   * The sentence as a compromise document, parsed once and shared by every phrase that needs it.
+   * `tagged` asks for full part-of-speech tagging (phrases using #Tags); otherwise tokenising plus roots
+   * is enough for words, {lemma} matches and contractions, at a seventh of the cost.
+   * Undefined when the message's NLP budget is spent.
+   */
+  nlpDoc(sentence: number, tagged: boolean): NlpView | undefined {
+    const cache = tagged ? this.taggedDocs : this.docs;
+    const cached = cache.get(sentence);
+    if (cached !== undefined) return cached ?? undefined;
+    if (!this.budget.take()) {
+      cache.set(sentence, null);
+      return undefined;
+    }
+    const text = this.sentenceText(sentence);
+    const doc = tagged ? nlp(text) : nlp.tokenize(text);
+    doc.compute('root');
+    cache.set(sentence, doc);
+    return doc;
+  }
+}

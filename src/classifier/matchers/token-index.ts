@@ -1,0 +1,77 @@
+// One lookup table for every word list of the loaded rules (words matchers, phrase anchors, context words),
+// so a message's tokens are looked up once however many rules there are.
+
+import { lookupForms, type Token } from './tokens.js';
+
+export interface TokenEntry {
+  /** Which list the entry belongs to (a words matcher, a phrase rule's anchor position...). */
+  owner: number;
+  /** The words of the entry, in order; a hit needs them on consecutive tokens. */
+  words: readonly string[];
+  /** Free for the owner: e.g. the anchor position of a phrase rule. */
+  tag: number;
+}
+
+export interface TokenHit {
+  entry: TokenEntry;
+  /** First and last+1 token index of the hit. */
+  first: number;
+  last: number;
+}
+
+export class TokenIndex {
+  private readonly byFirstWord = new Map<string, TokenEntry[]>();
+  private owners = 0;
+
+  /** Reserves an owner number for a new word list. */
+  newOwner(): number {
+    return this.owners++;
+  }
+
+  get ownerCount(): number {
+    return this.owners;
+  }
+
+  add(owner: number, words: readonly string[], tag = 0): void {
+    const first = words[0];
+    if (first === undefined) return;
+    const list = this.byFirstWord.get(first);
+    const entry: TokenEntry = { owner, words, tag };
+    if (list) list.push(entry);
+    else this.byFirstWord.set(first, [entry]);
+  }
+
+  /** Every entry found in the tokens, grouped by owner. */
+  scan(tokens: readonly Token[]): Map<number, TokenHit[]> {
+    const hits = new Map<number, TokenHit[]>();
+    for (let i = 0; i < tokens.length; i++) {
+      for (const form of lookupForms((tokens[i] as Token).text)) {
+        const entries = this.byFirstWord.get(form);
+        if (!entries) continue;
+        for (const entry of entries) {
+          if (!followsOn(tokens, i, entry.words)) continue;
+          const hit = { entry, first: i, last: i + entry.words.length };
+          const list = hits.get(entry.owner);
+          if (list) list.push(hit);
+          else hits.set(entry.owner, [hit]);
+        }
+      }
+    }
+    return hits;
+  }
+}
+
+function followsOn(tokens: readonly Token[], at: number, words: readonly string[]): boolean {
+  for (let k = 1; k < words.length; k++) {
+    const token = tokens[at + k];
+    if (token === undefined || !lookupForms(token.text).includes(words[k] as string)) return false;
+  }
+  return true;
+}
+
+/** Splits a word-list entry ("mature for your age", "😘") into the tokens it must match, lower-cased. */
+export function entryWords(entry: string): string[] {
+  return [...entry.normalize('NFKC').toLowerCase().matchAll(ENTRY_TOKEN)].map((m) => m[0].replace(/’/g, "'"));
+}
+
+const ENTRY_TOKEN = /[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*|\p{Extended_Pictographic}/gu;
