@@ -1,0 +1,129 @@
+// Renders an HTML body to the text a reader sees, keeping a map from each rendered char back to the HTML
+// source, so a finding in rendered text can be shown in the message as sent.
+
+import { Parser } from 'htmlparser2';
+import { MappedTextBuilder, type MappedText } from './mapped-text.js';
+
+/** Elements whose content is never shown. (`head` is not here: an unclosed <head> must not hide a whole body.) */
+const HIDDEN = new Set(['script', 'style', 'title', 'template', 'xml']);
+
+/** Elements that start on a new line. */
+const BLOCK = new Set([
+  'address', 'article', 'aside', 'body', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl', 'dt', 'fieldset',
+  'figcaption', 'figure', 'footer', 'form', 'header', 'hgroup', 'hr', 'html', 'li', 'main', 'menu', 'nav', 'ol',
+  'pre', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul', 'caption',
+]); // prettier-ignore
+
+/** Elements set off by a blank line, as text renderers show paragraphs. */
+const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote']);
+
+/** Table cells sit side by side: a space between them, not a line. */
+const CELL = new Set(['td', 'th']);
+
+const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
+/** Link targets that carry contact details a reader can follow even when the link text hides them. */
+const CONTACT_LINK = /^(?:https?:\/\/|mailto:|tel:|sms:)/i;
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed, entities decoded. */
+export function htmlToText(html: string): MappedText {
+  const out = new MappedTextBuilder(html.length);
+  let hiddenDepth = 0;
+  let pendingSpace = -1; // source offset of the whitespace to render as one space before the next word
+  let pendingBreaks = 0;
+  let breakSpan: Span = { start: 0, end: 0 };
+  let link: { href: string; span: Span; text: string } | undefined;
+
+  const tagSpan = (): Span => ({ start: parser.startIndex, end: Math.min(html.length, parser.endIndex + 1) });
+
+  const lineBreak = (count: number, forced: boolean): void => {
+    if (out.size === 0) return;
+    if (pendingBreaks === 0) breakSpan = tagSpan();
+    pendingBreaks = forced ? Math.min(2, pendingBreaks + count) : Math.max(pendingBreaks, count);
+    pendingSpace = -1;
+  };
+
+  const beforeWord = (): void => {
+    if (pendingBreaks > 0) {
+      out.emit('\n'.repeat(pendingBreaks), breakSpan.start, breakSpan.end);
+      pendingBreaks = 0;
+    } else if (pendingSpace >= 0 && out.size > 0) {
+      out.emit(' ', pendingSpace, pendingSpace + 1);
+    }
+    pendingSpace = -1;
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (HIDDEN.has(name)) hiddenDepth++;
+        else if (name === 'br') lineBreak(1, true);
+        else if (PARAGRAPH.has(name)) lineBreak(2, false);
+        else if (BLOCK.has(name)) lineBreak(1, false);
+        else if (CELL.has(name) && out.size > 0 && pendingBreaks === 0) pendingSpace = parser.startIndex;
+        else if (name === 'a' && attribs.href !== undefined && CONTACT_LINK.test(attribs.href.trim())) {
+          link = { href: attribs.href.trim(), span: hrefSpan(html, tagSpan(), attribs.href.trim()), text: '' };
+        }
+      },
+      onclosetag(name) {
+        if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+        else if (PARAGRAPH.has(name)) lineBreak(2, false);
+        else if (BLOCK.has(name)) lineBreak(1, false);
+        else if (name === 'a' && link !== undefined) {
+          // "click here" hiding instagram.com/someone: the reader can follow it, so it is screened like text.
+          if (hiddenDepth === 0 && !linkTextShowsTarget(link.text, link.href)) {
+            if (out.size > 0) pendingSpace = link.span.start;
+            beforeWord();
+            if (link.span.end - link.span.start === link.href.length) out.emitAligned(link.href, link.span.start);
+            else out.emit(link.href, link.span.start, link.span.end);
+            pendingSpace = link.span.end - 1;
+          }
+          link = undefined;
+        }
+      },
+      ontext(text) {
+        if (hiddenDepth > 0) return;
+        const start = parser.startIndex;
+        const end = Math.min(html.length, parser.endIndex + 1);
+        // A decoded entity ("&amp;") is shorter than its source; each of its chars maps to the whole entity.
+        const aligned = text.length === end - start;
+        if (link !== undefined) link.text += text;
+        let previousEnd = 0;
+        for (const word of text.matchAll(NON_SPACE_RUN)) {
+          if (word.index > previousEnd && out.size > 0 && pendingBreaks === 0) {
+            pendingSpace = aligned ? start + previousEnd : start;
+          }
+          beforeWord();
+          if (aligned) out.emitAligned(word[0], start + word.index);
+          else out.emit(word[0], start, end);
+          previousEnd = word.index + word[0].length;
+        }
+        if (previousEnd < text.length && out.size > 0 && pendingBreaks === 0 && pendingSpace < 0) {
+          pendingSpace = aligned ? start + previousEnd : start;
+        }
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return out.build();
+}
+
+/** Where the href value sits in its tag's source, so the rendered link maps back to it (else: the whole tag). */
+function hrefSpan(html: string, tag: Span, href: string): Span {
+  const at = html.slice(tag.start, tag.end).indexOf(href);
+  return at < 0 ? tag : { start: tag.start + at, end: tag.start + at + href.length };
+}
+
+function linkTextShowsTarget(text: string, href: string): boolean {
+  const target = href
+    .replace(/^(?:https?:\/\/|mailto:|tel:|sms:)/i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/$/, '')
+    .toLowerCase();
+  return text.toLowerCase().replace(/\s+/g, '').includes(target.replace(/\s+/g, ''));
+}
