@@ -163,6 +163,12 @@ export interface HoldStore {
   countHolds(filter?: HoldFilter): Promise<number>;
   /** Moves a hold out of `held` (or out of `escalated` for a final release/reject); throws StateConflictError when another decision won. */
   decide(id: string, decision: Decision, fromStates?: HoldState[]): Promise<HeldItem>;
+  /**
+   * Claims a released item for a (re)delivery attempt: true for exactly one caller, and only while the item is
+   * released and its last delivery failed or never reported back (a claim older than the claim timeout is stale).
+   * decide(released) claims the first delivery itself; recordDelivery ends the claim.
+   */
+  claimDelivery(id: string, at: Date): Promise<boolean>;
   recordDelivery(id: string, outcome: DeliveryOutcome): Promise<void>;
   markNotified(id: string, kind: 'dsl' | 'overdue', at: Date): Promise<void>;
   /** Deletes decided items decided before `before` (raw message included); audit entries stay. Returns how many. */

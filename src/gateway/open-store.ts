@@ -1,0 +1,47 @@
+// Opens the hold store named by the `storage` setting and brings its schema up to date.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { HoldStore } from './hold-store.js';
+
+export class StorageSettingError extends Error {
+  constructor(storage: string, problem: string) {
+    super(
+      `storage: '${redact(storage)}' ${problem}. ` +
+        "Use 'sqlite:PATH' (e.g. sqlite:./data/chaperone.db) or 'postgres://USER:PASSWORD@HOST:PORT/DATABASE'.",
+    );
+    this.name = 'StorageSettingError';
+  }
+}
+
+/** Hides the password of a PostgreSQL URL, so it never reaches a log or a terminal. */
+export function redact(storage: string): string {
+  return storage.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1****@');
+}
+
+/** `sqlite:PATH` (relative to the working folder; the folder is created) or `postgres://...` / `postgresql://...`. */
+export async function openStore(storage: string): Promise<HoldStore> {
+  const value = storage.trim();
+  let store: HoldStore;
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length);
+    if (path === '') throw new StorageSettingError(storage, 'names no file after sqlite:');
+    if (path === ':memory:')
+      throw new StorageSettingError(storage, 'is in memory, so held mail would be lost on restart');
+    const file = resolve(path);
+    mkdirSync(dirname(file), { recursive: true });
+    const { SqliteStore } = await import('./sqlite-store.js');
+    store = new SqliteStore(file);
+  } else if (/^postgres(ql)?:\/\//i.test(value)) {
+    const { PostgresStore, parsePostgresUrl } = await import('./postgres-store.js');
+    store = new PostgresStore(parsePostgresUrl(value));
+  } else {
+    throw new StorageSettingError(storage, 'is not a storage Chaperone knows');
+  }
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
