@@ -192,7 +192,11 @@ function bestAnchors(terms: readonly MatchTerm[]): string[] | undefined {
     if (!isRequired(term)) continue;
     const anchors = anchorsOf(term);
     if (!anchors) continue;
-    if (!best || (isCommon(best) && !isCommon(anchors)) || (isCommon(best) === isCommon(anchors) && anchors.length < best.length)) {
+    if (
+      !best ||
+      (isCommon(best) && !isCommon(anchors)) ||
+      (isCommon(best) === isCommon(anchors) && anchors.length < best.length)
+    ) {
       best = anchors;
     }
   }
@@ -201,7 +205,10 @@ function bestAnchors(terms: readonly MatchTerm[]): string[] | undefined {
 
 /** Every required term whose anchors are all uncommon words gates the phrase. */
 function gatePositions(expression: string, program: readonly MatchTerm[]): string[][] {
-  const anchored = program.filter(isRequired).map(anchorsOf).filter((a): a is string[] => a !== undefined);
+  const anchored = program
+    .filter(isRequired)
+    .map(anchorsOf)
+    .filter((a): a is string[] => a !== undefined);
   if (anchored.length === 0) {
     throw new PhraseError(
       'the phrase has no required word to look for (only #Tags, wildcards or optional words), so it would send every sentence to the NLP layer; add a required word',

@@ -3,14 +3,7 @@
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import { RuleFileError } from './rule-file-error.js';
-import {
-  CONTEXT_KEYS,
-  disabledRuleSchema,
-  packSchema,
-  RULE_KEYS,
-  ruleSchema,
-  type RuleSpec,
-} from './rule-schema.js';
+import { CONTEXT_KEYS, disabledRuleSchema, packSchema, RULE_KEYS, ruleSchema, type RuleSpec } from './rule-schema.js';
 import { positionOf, readYaml, type Position, type YamlSource } from './yaml-source.js';
 
 export interface RuleSource {
@@ -68,7 +61,13 @@ function loadRule(source: YamlSource, index: number, raw: unknown): LoadedRule {
   if ('disabled' in raw) {
     const disabled = disabledRuleSchema.safeParse(raw);
     if (!disabled.success) {
-      throw zodError(source, base, disabled.error, ['id', 'disabled'], `${name} (a disabled rule has only id and disabled: true)`);
+      throw zodError(
+        source,
+        base,
+        disabled.error,
+        ['id', 'disabled'],
+        `${name} (a disabled rule has only id and disabled: true)`,
+      );
     }
     return { disabled: true, id: disabled.data.id, source: ruleSource };
   }

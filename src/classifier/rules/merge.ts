@@ -34,7 +34,9 @@ export function mergePacks(shipped: readonly LoadedPack[], local: readonly Loade
       active.set(rule.spec.id, { spec: rule.spec, source: rule.source, local: true });
     } else if (active.delete(rule.id) === false) {
       const where = `${rule.source.file}:${rule.source.line}`;
-      warnings.push(`${where}: disables "${rule.id}", but no shipped rule has that id${didYouMean(rule.id, shippedIds)}`);
+      warnings.push(
+        `${where}: disables "${rule.id}", but no shipped rule has that id${didYouMean(rule.id, shippedIds)}`,
+      );
     }
   }
   return { rules: [...active.values()], warnings };

@@ -32,9 +32,7 @@ const context = z
   })
   .strict();
 
-const examples = z
-  .object({ flag: z.array(z.string()).default([]), pass: z.array(z.string()).default([]) })
-  .strict();
+const examples = z.object({ flag: z.array(z.string()).default([]), pass: z.array(z.string()).default([]) }).strict();
 
 export const ruleSchema = z
   .object({
@@ -49,7 +47,10 @@ export const ruleSchema = z
     unless: z.array(exception).optional(),
     negation: z.enum(['skip', 'keep']).default('keep'),
     recipients: z.array(z.enum(RECIPIENT_CLASSES)).min(1).default(['pupil', 'parent']),
-    parts: z.array(z.enum(SCREENED_PART_KINDS as [string, ...string[]])).min(1).default(SCREENED_PART_KINDS),
+    parts: z
+      .array(z.enum(SCREENED_PART_KINDS as [string, ...string[]]))
+      .min(1)
+      .default(SCREENED_PART_KINDS),
     guidance: text,
     explain: text,
     advice: text,

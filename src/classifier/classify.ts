@@ -1,0 +1,162 @@
+// The classifier pipeline: message -> parts -> normalised text -> matchers -> context -> findings -> verdict.
+// Synchronous and pure; every piece of work on the message is bounded by a named constant below.
+
+import { excepted, isNegated, severityInContext } from './context.js';
+import { extractParts } from './extract-parts.js';
+import { htmlToText } from './html-text.js';
+import { compose, toOriginalSpan, type MappedText } from './mapped-text.js';
+import type { MatchContext } from './matchers/matcher.js';
+import { NlpBudget, ScreenText, type ScanTables } from './matchers/screen-text.js';
+import { normalise } from './normalise.js';
+import type { CompiledRule, CompiledRules } from './rules/compile.js';
+import { actionFor, repeatKey, scoreFindings, totalScore, type UnscoredFinding } from './score.js';
+import {
+  CATEGORIES,
+  DEFAULT_THRESHOLDS,
+  type ClassifyOptions,
+  type MessageInput,
+  type MessagePart,
+  type OrganisationSettings,
+  type Verdict,
+} from './types.js';
+
+/** Findings kept per rule per message; a rule matching more often is a bound hit (a problem, so a hold). */
+export const MAX_FINDINGS_PER_RULE = 50;
+
+/**
+ * Characters of one part that are screened. A 1 MB body screens in well under 300 ms; beyond that the rest is
+ * not read and the message is held, so a 50 MB line costs no more than a 1 MB one.
+ */
+export const MAX_SCREENED_CHARS_PER_PART = 1_048_576;
+
+/** Sentences one message may send to compromise (about 0.1-0.7 ms each): at most ~150 ms of NLP per message. */
+export const MAX_NLP_SENTENCES = 200;
+
+export const DEFAULT_ORGANISATION: OrganisationSettings = { domains: [], phones: [], accounts: [] };
+
+/** Screens one message. Never throws on hostile input: what cannot be screened becomes a problem, which holds. */
+export function classify(message: MessageInput | string, rules: CompiledRules, options: ClassifyOptions = {}): Verdict {
+  return classifyWith(message, rules.rules, rules.tables, options);
+}
+
+/** classify() restricted to some of the compiled rules (used to run one rule's examples). */
+export function classifyWith(
+  message: MessageInput | string,
+  rules: readonly CompiledRule[],
+  tables: ScanTables,
+  options: ClassifyOptions = {},
+): Verdict {
+  const input: MessageInput = typeof message === 'string' ? { text: message } : message;
+  const recipientClass = options.recipientClass ?? 'pupil';
+  const categories = new Set(options.categories ?? CATEGORIES);
+  const organisation = options.organisation ?? DEFAULT_ORGANISATION;
+  const problems = [...(input.problems ?? [])];
+  const parts = extractParts(input);
+  const active = rules.filter((r) => r.recipients.has(recipientClass) && categories.has(r.category));
+  const budget = new NlpBudget(MAX_NLP_SENTENCES);
+  const found: UnscoredFinding[] = [];
+
+  parts.forEach((part, partIndex) => {
+    if (part.kind === 'quoted') return;
+    const applicable = active.filter((rule) => appliesToPart(rule, part));
+    if (applicable.length === 0) return;
+    const { mapped, truncated } = screenedText(part);
+    if (truncated) {
+      problems.push(
+        `The ${describePart(part)} is longer than ${MAX_SCREENED_CHARS_PER_PART} characters; only the start was screened.`,
+      );
+    }
+    const screen = new ScreenText(mapped, tables, budget);
+    for (const rule of applicable) {
+      found.push(
+        ...findingsOf(rule, screen, part, partIndex, { organisation, limit: MAX_FINDINGS_PER_RULE }, problems),
+      );
+    }
+  });
+  if (budget.exhausted) {
+    problems.push(
+      `The message has more sentences to check closely than the ${MAX_NLP_SENTENCES} screened per message.`,
+    );
+  }
+
+  const findings = scoreFindings(withoutAlternativeRepeats(found, parts));
+  const score = totalScore(findings);
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  return {
+    action: actionFor(score, thresholds, problems),
+    score,
+    categories: CATEGORIES.filter((c) => findings.some((f) => f.category === c)),
+    findings,
+    parts,
+    problems,
+  };
+}
+
+/** An HTML-only message carries its body in the html part, so a rule for the body screens that too. */
+function appliesToPart(rule: CompiledRule, part: MessagePart): boolean {
+  return rule.parts.has(part.kind) || (part.kind === 'html' && rule.parts.has('body'));
+}
+
+function screenedText(part: MessagePart): { mapped: MappedText; truncated: boolean } {
+  const truncated = part.text.length > MAX_SCREENED_CHARS_PER_PART;
+  const text = truncated ? part.text.slice(0, MAX_SCREENED_CHARS_PER_PART) : part.text;
+  if (part.kind !== 'html') return { mapped: normalise(text), truncated };
+  const rendered = htmlToText(text);
+  return { mapped: compose(normalise(rendered.text), rendered), truncated };
+}
+
+function findingsOf(
+  rule: CompiledRule,
+  screen: ScreenText,
+  part: MessagePart,
+  partIndex: number,
+  context: MatchContext,
+  problems: string[],
+): UnscoredFinding[] {
+  const spans = rule.matcher.find(screen, context);
+  if (spans.length >= context.limit) {
+    problems.push(
+      `Rule ${rule.id} matched the ${describePart(part)} more than ${context.limit} times; the rest were not listed.`,
+    );
+  }
+  const findings: UnscoredFinding[] = [];
+  for (const span of spans) {
+    if (rule.skipNegated && isNegated(screen, span)) continue;
+    if (excepted(screen, span, rule.unless)) continue;
+    const severity = severityInContext(screen, span, rule.severity, rule.context);
+    if (severity === undefined) continue;
+    const original = toOriginalSpan(screen.mapped, span.start, span.end);
+    const text = part.text.slice(original.start, original.end);
+    const normalised = screen.text.slice(span.start, span.end);
+    findings.push({
+      rule: rule.id,
+      category: rule.category,
+      severity,
+      text,
+      start: original.start,
+      end: original.end,
+      part: part.kind,
+      partIndex,
+      // Only worth showing when it says more than the text itself: "07700900123" for "o77oo nine...".
+      ...(normalised !== text.toLowerCase() ? { normalised } : {}),
+      ...(span.detail ? { detail: span.detail } : {}),
+      explain: rule.explain,
+      advice: rule.advice,
+      guidance: rule.guidance,
+    });
+  }
+  return findings;
+}
+
+/**
+ * A multipart/alternative message says the same thing twice (text/plain and HTML): a finding in the HTML
+ * that repeats one from the plain text (same rule, same normalised text) is the same finding.
+ */
+function withoutAlternativeRepeats(findings: UnscoredFinding[], parts: readonly MessagePart[]): UnscoredFinding[] {
+  const fromText = new Set(findings.filter((f) => parts[f.partIndex]?.source !== 'html').map(repeatKey));
+  return findings.filter((f) => parts[f.partIndex]?.source !== 'html' || !fromText.has(repeatKey(f)));
+}
+
+function describePart(part: MessagePart): string {
+  return part.kind === 'attachment-name' ? 'attachment name' : part.kind;
+}
