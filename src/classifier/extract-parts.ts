@@ -1,0 +1,231 @@
+// Cuts a message into the stretches the classifier screens: subject, the sender's own words, the signature,
+// the quoted earlier message (never screened: a pupil's words are not the sender's), HTML, attachment names.
+
+import { Parser } from 'htmlparser2';
+import type { MessageInput, MessagePart, PartKind, SourceKind } from './types.js';
+import { findQuotedRegions, type TextRegion } from './extract-quoted.js';
+import { findSignatureStart } from './extract-signature.js';
+import { htmlToText } from './html-text.js';
+import { toOriginalSpan, type MappedText } from './mapped-text.js';
+
+/**
+ * The original strings parts are cut from. Attachment names are one string, joined by '\n', so an
+ * attachment-name part's offset points into it like any other part's.
+ */
+export function partSources(input: MessageInput | string): Record<SourceKind, string> {
+  const message = typeof input === 'string' ? { text: input } : input;
+  return {
+    subject: message.subject ?? '',
+    text: message.text ?? '',
+    html: message.html ?? '',
+    attachments: (message.attachmentNames ?? []).join('\n'),
+  };
+}
+
+/** The message's parts in reading order; each part's text is sources[source].slice(offset, offset + text.length). */
+export function extractParts(input: MessageInput | string): MessagePart[] {
+  const sources = partSources(input);
+  const parts: MessagePart[] = [];
+  pushTrimmed(parts, 'subject', 'subject', sources.subject, 0, sources.subject.length);
+  if (sources.text !== '') parts.push(...textParts(sources.text));
+  if (sources.html !== '') parts.push(...htmlParts(sources.html));
+  let offset = 0;
+  for (const name of typeof input === 'string' ? [] : (input.attachmentNames ?? [])) {
+    pushTrimmed(parts, 'attachment-name', 'attachments', sources.attachments, offset, offset + name.length);
+    offset += name.length + 1;
+  }
+  return parts;
+}
+
+// ---- text/plain ----
+
+function textParts(text: string): MessagePart[] {
+  const quoted = findQuotedRegions(text);
+  const authored = complement(quoted, text.length).filter((region) => !isBlank(text, region));
+  const lastAuthored = authored[authored.length - 1];
+  const signatureStart = lastAuthored && findSignatureStart(text.slice(lastAuthored.start, lastAuthored.end));
+  const regions: { kind: PartKind; region: TextRegion }[] = quoted.map((region) => ({ kind: 'quoted', region }));
+  for (const region of authored) {
+    if (region === lastAuthored && signatureStart !== undefined) {
+      const split = region.start + signatureStart;
+      regions.push({ kind: 'body', region: { start: region.start, end: split } });
+      regions.push({ kind: 'signature', region: { start: split, end: region.end } });
+    } else {
+      regions.push({ kind: 'body', region });
+    }
+  }
+  return toParts(regions, 'text', text);
+}
+
+// ---- text/html ----
+
+/** Elements whose whole content is the earlier message (Gmail, Apple Mail, Thunderbird, Yahoo). */
+const QUOTE_CLASSES = ['gmail_quote', 'gmail_quote_container', 'yahoo_quoted', 'moz-cite-prefix', 'protonmail_quote'];
+/** Markers after which everything is the earlier message (Outlook on the web and desktop, new Outlook). */
+const QUOTE_TO_END_IDS = ['divrplyfwdmsg', 'appendonsend', 'mail-editor-reference-message-container', 'stopspelling'];
+const SIGNATURE_CLASSES = ['gmail_signature', 'moz-signature'];
+const SIGNATURE_IDS = ['signature', 'signature_bookmark'];
+
+interface MarkedRegion {
+  kind: 'quoted' | 'signature';
+  region: TextRegion;
+}
+
+function htmlParts(html: string): MessagePart[] {
+  const marked = markedHtmlRegions(html);
+  // Quote headers written as text (Outlook desktop's "From: ... Sent: ..." block) are found in the rendered text.
+  const rendered = htmlToText(html);
+  for (const region of findQuotedRegions(rendered.text)) {
+    marked.push({ kind: 'quoted', region: sourceSpan(rendered, region) });
+  }
+  const quoted = mergeRegions(marked.filter((m) => m.kind === 'quoted').map((m) => m.region));
+  const signatures = mergeRegions(
+    marked.filter((m) => m.kind === 'signature' && !quoted.some((q) => contains(q, m.region))).map((m) => m.region),
+  );
+  const authored = complement(mergeRegions([...quoted, ...signatures]), html.length).filter(
+    (region) => htmlToText(html.slice(region.start, region.end)).text.trim() !== '',
+  );
+  const regions: { kind: PartKind; region: TextRegion }[] = [
+    ...quoted.map((region) => ({ kind: 'quoted' as const, region })),
+    ...signatures.map((region) => ({ kind: 'signature' as const, region })),
+  ];
+  const lastAuthored = authored[authored.length - 1];
+  for (const region of authored) {
+    const split = region === lastAuthored && signatures.length === 0 ? htmlSignatureStart(html, region) : undefined;
+    if (split !== undefined) {
+      regions.push({ kind: 'html', region: { start: region.start, end: split } });
+      regions.push({ kind: 'signature', region: { start: split, end: region.end } });
+    } else {
+      regions.push({ kind: 'html', region });
+    }
+  }
+  return toParts(regions, 'html', html);
+}
+
+/** Quoted and signature elements found by their tags, ids and classes, as source offsets. */
+function markedHtmlRegions(html: string): MarkedRegion[] {
+  const regions: MarkedRegion[] = [];
+  // The stack holds, per open element, the region it starts (if any), so nested elements close in step.
+  const stack: (MarkedRegion | undefined)[] = [];
+  let insideMarked = 0;
+  let quotedToEnd: number | undefined;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        let kind: MarkedRegion['kind'] | undefined;
+        if (quotedToEnd === undefined && insideMarked === 0) {
+          const id = (attribs.id ?? '').toLowerCase();
+          const classes = (attribs.class ?? '').toLowerCase().split(/\s+/);
+          if (QUOTE_TO_END_IDS.includes(id)) quotedToEnd = parser.startIndex;
+          else if (isCitation(name, attribs) || QUOTE_CLASSES.some((c) => classes.includes(c))) kind = 'quoted';
+          else if (SIGNATURE_CLASSES.some((c) => classes.includes(c)) || SIGNATURE_IDS.includes(id)) kind = 'signature';
+          else if (attribs['data-smartmail'] === 'gmail_signature') kind = 'signature';
+        }
+        const region = kind && { kind, region: { start: parser.startIndex, end: html.length } };
+        if (region) insideMarked++;
+        stack.push(region);
+      },
+      onclosetag() {
+        const region = stack.pop();
+        if (region) {
+          region.region.end = Math.min(html.length, parser.endIndex + 1);
+          regions.push(region);
+          insideMarked--;
+        }
+      },
+      onend() {
+        // Unclosed marked elements run to the end of the document.
+        for (const region of stack) if (region) regions.push(region);
+      },
+    },
+    { decodeEntities: false },
+  );
+  parser.end(html);
+  if (quotedToEnd !== undefined) regions.push({ kind: 'quoted', region: { start: quotedToEnd, end: html.length } });
+  return regions;
+}
+
+/**
+ * A blockquote a client wrote for a reply (Apple Mail and Thunderbird mark it type="cite", Gmail by class).
+ * A bare <blockquote> is what an editor's "indent" button makes in the sender's own text, so it stays screened.
+ */
+function isCitation(name: string, attribs: Record<string, string>): boolean {
+  if (name !== 'blockquote') return false;
+  return (attribs.type ?? '').toLowerCase() === 'cite' || /quote/i.test(attribs.class ?? '');
+}
+
+/** Source offset where a signature starts within an authored HTML region, found in its rendered text. */
+function htmlSignatureStart(html: string, region: TextRegion): number | undefined {
+  const rendered = htmlToText(html.slice(region.start, region.end));
+  const start = findSignatureStart(rendered.text);
+  if (start === undefined) return undefined;
+  return region.start + toOriginalSpan(rendered, start, start + 1).start;
+}
+
+function sourceSpan(rendered: MappedText, region: TextRegion): TextRegion {
+  const span = toOriginalSpan(rendered, region.start, region.end);
+  return region.end >= rendered.text.length ? { start: span.start, end: Number.MAX_SAFE_INTEGER } : span;
+}
+
+// ---- regions ----
+
+function toParts(regions: { kind: PartKind; region: TextRegion }[], source: SourceKind, text: string): MessagePart[] {
+  const parts: MessagePart[] = [];
+  regions.sort((a, b) => a.region.start - b.region.start);
+  for (const { kind, region } of regions) {
+    pushTrimmed(parts, kind, source, text, region.start, Math.min(region.end, text.length));
+  }
+  return parts;
+}
+
+function pushTrimmed(
+  parts: MessagePart[],
+  kind: PartKind,
+  source: SourceKind,
+  text: string,
+  start: number,
+  end: number,
+): void {
+  let from = start;
+  let to = end;
+  while (from < to && isSpace(text.charCodeAt(from))) from++;
+  while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+  if (to > from) parts.push({ kind, source, offset: from, text: text.slice(from, to) });
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12;
+}
+
+function isBlank(text: string, region: TextRegion): boolean {
+  for (let i = region.start; i < region.end; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Sorted, overlapping or touching regions joined. */
+function mergeRegions(regions: TextRegion[]): TextRegion[] {
+  const sorted = [...regions].sort((a, b) => a.start - b.start);
+  const merged: TextRegion[] = [];
+  for (const region of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && region.start <= last.end) last.end = Math.max(last.end, region.end);
+    else merged.push({ ...region });
+  }
+  return merged;
+}
+
+function contains(outer: TextRegion, inner: TextRegion): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end;
+}
+
+/** The stretches of [0, length) not covered by the sorted, disjoint `covered` regions. */
+function complement(covered: TextRegion[], length: number): TextRegion[] {
+  const gaps: TextRegion[] = [];
+  let at = 0;
+  for (const region of covered) {
+    if (region.start > at) gaps.push({ start: at, end: Math.min(region.start, length) });
+    at = Math.max(at, region.end);
+  }
+  if (at < length) gaps.push({ start: at, end: length });
+  return gaps;
+}
