@@ -78,7 +78,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   function link(item: HeldItem): string {
     const base = config.review.publicUrl;
-    return base ? `${base.replace(/\/+$/, '')}/holds/${encodeURIComponent(item.id)}` : `Open the review app and look for reference ${item.id}.`;
+    return base
+      ? `${base.replace(/\/+$/, '')}/holds/${encodeURIComponent(item.id)}`
+      : `Open the review app and look for reference ${item.id}.`;
   }
 
   function itemBlock(item: HeldItem, now: Date): string {

@@ -25,8 +25,8 @@ export interface ReviewAppDeps {
   now?: () => Date;
   /** Loaded rules, for the admin page's rule status; omitted when the caller has none to hand. */
   rules?: () => readonly RuleStatus[];
-  /** Number of proxies in front of the app whose X-Forwarded-For is trusted (default 0: use the socket address). */
-  trustProxy?: number;
+  /** Proxy addresses whose X-Forwarded-For is trusted, e.g. '127.0.0.1' (default none: the socket address is used). */
+  trustProxy?: boolean | string | string[];
 }
 
 /** The signed-in user of a request. */

@@ -37,6 +37,10 @@ export function overdueAt(item: Pick<HeldItem, 'receivedAt'>, escalateAfterHours
 }
 
 /** Only items still waiting for a first decision can be overdue. */
-export function isOverdue(item: Pick<HeldItem, 'receivedAt' | 'state'>, escalateAfterHours: number, now: Date): boolean {
+export function isOverdue(
+  item: Pick<HeldItem, 'receivedAt' | 'state'>,
+  escalateAfterHours: number,
+  now: Date,
+): boolean {
   return item.state === 'held' && now.getTime() >= overdueAt(item, escalateAfterHours).getTime();
 }

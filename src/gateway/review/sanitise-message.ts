@@ -60,5 +60,7 @@ export function sanitiseMessageHtml(markedSource: string, nonce: string): string
       }),
     },
   });
-  return clean.length > MAX_SANITISED_HTML_CHARS ? clean.slice(0, clean.lastIndexOf('<', MAX_SANITISED_HTML_CHARS)) : clean;
+  return clean.length > MAX_SANITISED_HTML_CHARS
+    ? clean.slice(0, clean.lastIndexOf('<', MAX_SANITISED_HTML_CHARS))
+    : clean;
 }

@@ -1,0 +1,156 @@
+// Sign in and sign out. Failed sign-ins are counted on the user and lock the account for a while after too many;
+// every attempt is audited. A per-IP rate limit stops password guessing across many accounts.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { verifyPassword, MAX_PASSWORD_LENGTH } from '../passwords.js';
+import type { ReviewAppDeps } from './deps.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+import { cookieOptions, endSession, LOGIN_CSRF_COOKIE, randomToken, sameToken, startSession } from './session.js';
+import { formatDateTime } from './time-format.js';
+
+/** Failed sign-ins in a row that lock an account. */
+export const MAX_FAILED_LOGINS = 5;
+/** How long a locked account stays locked. */
+export const LOCKOUT_MINUTES = 15;
+/** Sign-in attempts per minute from one address, whatever the account. */
+export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
+const MAX_EMAIL_LENGTH = 320;
+
+/** A hash of a random password, checked when the e-mail is unknown so both paths take as long. */
+const DUMMY_HASH = '$scrypt$ln=15,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$ZHVtbXlkdW1teWR1bW15ZHVtbXlkdW1teWR1bW15MTI';
+
+interface LoginBody {
+  email?: unknown;
+  password?: unknown;
+  _csrf?: unknown;
+  next?: unknown;
+}
+
+/** Only local paths are followed after sign-in: never another site. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && next.length < 2000 ? next : '/';
+}
+
+function loginPage(org: string, token: string, next: string, message?: string, email = ''): string {
+  return page({
+    title: 'Sign in',
+    organisation: org,
+    body: html`<div class="login">
+      <h1>Sign in</h1>
+      <p class="lede">Review messages held by Chaperone, ${org}'s safeguarding check on outgoing e-mail.</p>
+      ${message ? html`<div class="notice error" role="alert">${message}</div>` : ''}
+      <div class="card">
+        <form method="post" action="/login">
+          <input type="hidden" name="_csrf" value="${token}" />
+          <input type="hidden" name="next" value="${next}" />
+          <div>
+            <label for="email">School e-mail address</label>
+            <input id="email" name="email" type="email" autocomplete="username" required value="${email}" autofocus />
+          </div>
+          <div>
+            <label for="password">Password</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required />
+          </div>
+          <div><button class="primary" type="submit">Sign in</button></div>
+        </form>
+      </div>
+      <p class="muted small">Forgotten your password or locked out? Ask your Chaperone administrator.</p>
+    </div>`,
+  });
+}
+
+export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, now: () => Date): void {
+  const { store, config } = deps;
+  const org = config.organisation.name;
+
+  function freshLoginToken(reply: FastifyReply): string {
+    const token = randomToken();
+    reply.setCookie(LOGIN_CSRF_COOKIE, token, cookieOptions(config, 3600));
+    return token;
+  }
+
+  app.get('/login', async (request: FastifyRequest<{ Querystring: { next?: string } }>, reply) => {
+    const token = freshLoginToken(reply);
+    return reply.type('text/html; charset=utf-8').send(loginPage(org, token, safeNext(request.query.next)));
+  });
+
+  app.post(
+    '/login',
+    { config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } },
+    async (request: FastifyRequest<{ Body: LoginBody }>, reply) => {
+      const body = request.body ?? {};
+      const next = safeNext(body.next);
+      const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH) : '';
+      const password = typeof body.password === 'string' ? body.password : '';
+      const fail = (status: number, message: string) =>
+        reply
+          .code(status)
+          .type('text/html; charset=utf-8')
+          .send(loginPage(org, freshLoginToken(reply), next, message, email));
+
+      const expected = request.cookies[LOGIN_CSRF_COOKIE];
+      if (!sameToken(typeof body._csrf === 'string' ? body._csrf : undefined, expected)) {
+        return fail(403, 'The sign-in form had expired. Please try again.');
+      }
+      const at = now();
+      const audit = (action: string, detail?: Record<string, unknown>) =>
+        store.appendAudit({
+          at,
+          actor: email || '(blank)',
+          action,
+          remoteAddress: request.ip,
+          ...(detail ? { detail } : {}),
+        });
+      const wrong = 'That e-mail address and password do not match an account.';
+
+      if (email === '' || password === '' || password.length > MAX_PASSWORD_LENGTH) return fail(401, wrong);
+      const user = await store.getUser(email);
+      if (!user) {
+        await verifyPassword(password, DUMMY_HASH);
+        await audit('login.failed', { reason: 'unknown-user' });
+        return fail(401, wrong);
+      }
+      if (user.lockedUntil && user.lockedUntil.getTime() > at.getTime()) {
+        await audit('login.failed', { reason: 'locked' });
+        return fail(
+          423,
+          `This account is locked after ${MAX_FAILED_LOGINS} failed sign-ins. Try again after ${formatDateTime(user.lockedUntil)}, or ask an administrator.`,
+        );
+      }
+      const ok = await verifyPassword(password, user.passwordHash);
+      if (!ok || user.disabled) {
+        if (user.disabled) {
+          await audit('login.failed', { reason: 'disabled' });
+          return fail(401, wrong);
+        }
+        const failedLogins = user.failedLogins + 1;
+        if (failedLogins >= MAX_FAILED_LOGINS) {
+          const lockedUntil = new Date(at.getTime() + LOCKOUT_MINUTES * 60_000);
+          await store.updateUser(user.email, { failedLogins: 0, lockedUntil });
+          await audit('login.locked', { failedLogins, lockedUntil: lockedUntil.toISOString() });
+          return fail(
+            423,
+            `Too many failed sign-ins: this account is locked until ${formatDateTime(lockedUntil)}. Ask an administrator if you need in sooner.`,
+          );
+        }
+        await store.updateUser(user.email, { failedLogins });
+        await audit('login.failed', { reason: 'wrong-password', failedLogins });
+        return fail(401, wrong);
+      }
+      await store.updateUser(user.email, { failedLogins: 0, lockedUntil: undefined });
+      await startSession(store, config, user, at, reply);
+      reply.clearCookie(LOGIN_CSRF_COOKIE, cookieOptions(config));
+      await store.appendAudit({ at, actor: user.email, action: 'login', remoteAddress: request.ip });
+      return reply.redirect(next, 303);
+    },
+  );
+
+  app.post('/logout', async (request, reply) => {
+    const viewer = request.viewer;
+    if (viewer) {
+      await endSession(store, config, viewer.session, reply);
+      await store.appendAudit({ at: now(), actor: viewer.user.email, action: 'logout', remoteAddress: request.ip });
+    }
+    return reply.redirect('/login', 303);
+  });
+}

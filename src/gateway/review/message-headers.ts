@@ -1,0 +1,36 @@
+// The headers a DSL needs to see (From, To, Cc, Date, Subject) and the attachment names, read from the raw message.
+import { simpleParser, type AddressObject } from 'mailparser';
+
+export interface DisplayHeaders {
+  from: string;
+  to: string;
+  cc: string;
+  date?: Date;
+  subject: string;
+  attachments: string[];
+}
+
+/** Attachment names listed; more are summarised as a count. */
+const MAX_ATTACHMENTS_LISTED = 50;
+
+function addresses(value: AddressObject | AddressObject[] | undefined): string {
+  if (value === undefined) return '';
+  return (Array.isArray(value) ? value : [value]).map((a) => a.text).join(', ');
+}
+
+export async function readDisplayHeaders(raw: Buffer): Promise<DisplayHeaders> {
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  const names = parsed.attachments.map((a, i) => a.filename ?? `(unnamed attachment ${i + 1}, ${a.contentType})`);
+  const attachments =
+    names.length > MAX_ATTACHMENTS_LISTED
+      ? [...names.slice(0, MAX_ATTACHMENTS_LISTED), `… and ${names.length - MAX_ATTACHMENTS_LISTED} more`]
+      : names;
+  return {
+    from: addresses(parsed.from),
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    ...(parsed.date ? { date: parsed.date } : {}),
+    subject: parsed.subject ?? '',
+    attachments,
+  };
+}
