@@ -1,0 +1,274 @@
+// The one implementation of a DSL's decision on a held message, used by the review app and `chaperone queue`.
+// Release is decide-then-deliver: the compare-and-set decision lets exactly one reviewer through to delivery, and
+// every delivery attempt, good or bad, is recorded and audited so a failed one is retried, never lost.
+import { HoldNotFoundError } from './hold-rows.js';
+import {
+  StateConflictError,
+  type DeliveryOutcome,
+  type HeldItem,
+  type HoldState,
+  type HoldStore,
+} from './hold-store.js';
+import type { Upstream } from './upstream.js';
+import { addHeaders, ID_HEADER, VERDICT_HEADER } from './verdict-header.js';
+
+export { HoldNotFoundError, StateConflictError };
+
+/** A reason is a sentence or two for the record; a pasted e-mail is refused rather than stored. */
+export const MAX_REASON_LENGTH = 2000;
+/** The upstream's reply is kept for the record up to this length (a multi-line 5xx can run to kilobytes). */
+const MAX_RESPONSE_LENGTH = 1000;
+/** A failed delivery is retried automatically no sooner than this after the last attempt. */
+export const REDELIVERY_INTERVAL_MS = 10 * 60 * 1000;
+/** After this long a release still undelivered is left to a person: the DSL sees it failed and decides what next. */
+export const REDELIVERY_GIVE_UP_MS = 3 * 24 * 60 * 60 * 1000;
+
+export interface DecisionDeps {
+  store: HoldStore;
+  upstream: Upstream;
+  /** The clock; tests inject one. */
+  now?: () => Date;
+}
+
+export interface DecisionRequest {
+  id: string;
+  /** Who decides: the reviewer's e-mail address, 'cli:<os user>' or 'system'. */
+  actor: string;
+  reason?: string;
+  remoteAddress?: string;
+}
+
+export type RefusalCode =
+  | 'not-found'
+  | 'own-message'
+  | 'reason-required'
+  | 'reason-too-long'
+  | 'not-awaiting-delivery'
+  | 'delivery-in-progress';
+
+/** A decision that was not made, with a sentence the reviewer can act on. State conflicts are StateConflictError. */
+export class DecisionRefusedError extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    readonly holdId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DecisionRefusedError';
+  }
+}
+
+export interface ReleaseOutcome {
+  /** The item after the release and the delivery attempt. */
+  item: HeldItem;
+  delivery: DeliveryOutcome;
+}
+
+function clock(deps: DecisionDeps): Date {
+  return deps.now?.() ?? new Date();
+}
+
+function sameAddress(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+async function heldItem(deps: DecisionDeps, request: DecisionRequest): Promise<HeldItem> {
+  const item = await deps.store.getHold(request.id);
+  if (item === undefined) {
+    throw new DecisionRefusedError('not-found', request.id, `No held message has the id ${request.id}.`);
+  }
+  // Safeguarding is a second pair of eyes: the sender never clears their own message, however senior.
+  if (sameAddress(request.actor, item.envelope.mailFrom) || sameAddress(request.actor, item.envelope.authUser)) {
+    throw new DecisionRefusedError(
+      'own-message',
+      request.id,
+      `${request.actor} sent this message, so cannot decide on it: another DSL or a deputy must review it.`,
+    );
+  }
+  return item;
+}
+
+function reasonOf(request: DecisionRequest, required: boolean, verb: string): string | undefined {
+  const reason = request.reason?.trim();
+  if (reason === undefined || reason === '') {
+    if (!required) return undefined;
+    throw new DecisionRefusedError(
+      'reason-required',
+      request.id,
+      `Give a reason to ${verb} a message: it goes on the record.`,
+    );
+  }
+  if (reason.length > MAX_REASON_LENGTH) {
+    throw new DecisionRefusedError(
+      'reason-too-long',
+      request.id,
+      `The reason is ${reason.length} characters long; keep it under ${MAX_REASON_LENGTH}.`,
+    );
+  }
+  return reason;
+}
+
+async function decide(
+  deps: DecisionDeps,
+  request: DecisionRequest,
+  state: Exclude<HoldState, 'held'>,
+  reason: string | undefined,
+  from: HoldState[],
+): Promise<{ item: HeldItem; at: Date }> {
+  const before = await heldItem(deps, request);
+  const at = clock(deps);
+  let item: HeldItem;
+  try {
+    item = await deps.store.decide(
+      request.id,
+      { state, actor: request.actor, at, ...(reason ? { reason } : {}) },
+      from,
+    );
+  } catch (error) {
+    if (error instanceof HoldNotFoundError) {
+      throw new DecisionRefusedError('not-found', request.id, `No held message has the id ${request.id}.`);
+    }
+    throw error;
+  }
+  await deps.store.appendAudit({
+    at,
+    actor: request.actor,
+    action: `hold.${state}`,
+    holdId: request.id,
+    ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
+    detail: { from: before.state, ...(reason ? { reason } : {}) },
+  });
+  return { item, at };
+}
+
+/** Rejects a held or escalated message: it is never delivered. A reason is required. */
+export async function rejectHold(deps: DecisionDeps, request: DecisionRequest): Promise<HeldItem> {
+  const reason = reasonOf(request, true, 'reject');
+  return (await decide(deps, request, 'rejected', reason, ['held', 'escalated'])).item;
+}
+
+/** Passes a held message up to a senior DSL or the head; it can then be released or rejected. A reason is required. */
+export async function escalateHold(deps: DecisionDeps, request: DecisionRequest): Promise<HeldItem> {
+  const reason = reasonOf(request, true, 'escalate');
+  return (await decide(deps, request, 'escalated', reason, ['held'])).item;
+}
+
+/**
+ * Releases a held or escalated message and delivers it to its envelope recipients. Of two reviewers releasing at
+ * once, one gets a StateConflictError before anything is sent. A failed delivery leaves the item released with the
+ * failure recorded, for redeliverHold (by a person or retryFailedDeliveries).
+ */
+export async function releaseHold(deps: DecisionDeps, request: DecisionRequest): Promise<ReleaseOutcome> {
+  const reason = reasonOf(request, false, 'release');
+  const { item } = await decide(deps, request, 'released', reason, ['held', 'escalated']);
+  // decide(released) claimed the first delivery for this caller.
+  return deliver(deps, item, request, 'release');
+}
+
+/** Tries again to deliver a released message whose delivery failed or never finished. */
+export async function redeliverHold(deps: DecisionDeps, request: DecisionRequest): Promise<ReleaseOutcome> {
+  const item = await heldItem(deps, request);
+  if (item.state !== 'released' || item.delivery?.status === 'delivered') {
+    throw new DecisionRefusedError(
+      'not-awaiting-delivery',
+      request.id,
+      item.state !== 'released'
+        ? `This message is ${item.state}, not released, so there is nothing to deliver.`
+        : 'This message has already been delivered.',
+    );
+  }
+  if (!(await deps.store.claimDelivery(request.id, clock(deps)))) {
+    throw new DecisionRefusedError(
+      'delivery-in-progress',
+      request.id,
+      'Another attempt to deliver this message is under way; look again in a few minutes.',
+    );
+  }
+  return deliver(deps, item, request, 'retry');
+}
+
+/** The decision's own line on the delivered copy; line breaks in an actor name cannot inject headers. */
+function verdictLine(actor: string): string {
+  return `released by ${actor.replace(/[^\x20-\x7e]/g, '?')}`;
+}
+
+async function deliver(
+  deps: DecisionDeps,
+  item: HeldItem,
+  request: DecisionRequest,
+  attempt: 'release' | 'retry',
+): Promise<ReleaseOutcome> {
+  const raw = await deps.store.getRaw(item.id);
+  let delivery: DeliveryOutcome;
+  let permanent = false;
+  if (raw === undefined) {
+    delivery = { status: 'failed', at: clock(deps), response: 'the stored copy of the message is missing' };
+    permanent = true;
+  } else {
+    const message = addHeaders(raw, [
+      [VERDICT_HEADER, verdictLine(item.decidedBy ?? request.actor)],
+      [ID_HEADER, item.id],
+    ]);
+    try {
+      const result = await deps.upstream.deliver({ from: item.envelope.mailFrom, to: item.envelope.rcptTo }, message);
+      delivery = {
+        status: result.ok ? 'delivered' : 'failed',
+        at: clock(deps),
+        response: result.response.slice(0, MAX_RESPONSE_LENGTH),
+      };
+      permanent = !result.ok && result.permanent;
+    } catch (error) {
+      // Upstreams promise not to throw for delivery failures; a bug in one must still leave a record.
+      const text = error instanceof Error ? error.message : String(error);
+      delivery = { status: 'failed', at: clock(deps), response: text.slice(0, MAX_RESPONSE_LENGTH) };
+    }
+  }
+  await deps.store.recordDelivery(item.id, delivery);
+  await deps.store.appendAudit({
+    at: delivery.at,
+    actor: request.actor,
+    action: delivery.status === 'delivered' ? 'hold.delivered' : 'hold.delivery-failed',
+    holdId: item.id,
+    ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
+    detail: { attempt, response: delivery.response, ...(delivery.status === 'failed' ? { permanent } : {}) },
+  });
+  const after = (await deps.store.getHold(item.id)) ?? { ...item, delivery };
+  return { item: after, delivery };
+}
+
+/** Whether the last delivery attempt was refused for good (5xx): retrying would only be refused again. */
+async function refusedForGood(store: HoldStore, id: string): Promise<boolean> {
+  const [last] = (await store.listAudit({ holdId: id, limit: 20 })).filter((e) => e.action.startsWith('hold.deliver'));
+  return last?.action === 'hold.delivery-failed' && last.detail?.permanent === true;
+}
+
+export interface RedeliveryReport {
+  delivered: string[];
+  failed: string[];
+}
+
+/**
+ * For the scheduler: retries releases whose delivery failed at least REDELIVERY_INTERVAL_MS ago (or never reported
+ * back), released within REDELIVERY_GIVE_UP_MS, unless the upstream refused them for good. Claims make it safe to run
+ * on several instances at once.
+ */
+export async function retryFailedDeliveries(deps: DecisionDeps): Promise<RedeliveryReport> {
+  const now = clock(deps).getTime();
+  const released = await deps.store.listHolds({ states: ['released'] });
+  const report: RedeliveryReport = { delivered: [], failed: [] };
+  for (const item of released) {
+    if (item.delivery?.status === 'delivered' || item.decidedAt === undefined) continue;
+    if (now - item.decidedAt.getTime() > REDELIVERY_GIVE_UP_MS) continue;
+    const lastAttempt = item.delivery?.at ?? item.decidedAt;
+    if (now - lastAttempt.getTime() < REDELIVERY_INTERVAL_MS) continue;
+    if (await refusedForGood(deps.store, item.id)) continue;
+    try {
+      const outcome = await redeliverHold(deps, { id: item.id, actor: 'system' });
+      (outcome.delivery.status === 'delivered' ? report.delivered : report.failed).push(item.id);
+    } catch (error) {
+      if (error instanceof DecisionRefusedError) continue;
+      throw error;
+    }
+  }
+  return report;
+}
