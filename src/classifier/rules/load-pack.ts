@@ -91,7 +91,8 @@ function zodError(
   knownKeys: readonly string[],
   name: string,
 ): RuleFileError {
-  const issue = error.issues[0];
+  // An unknown key is usually a misspelt known one, which zod also reports as missing: report the cause.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (issue === undefined) return errorAt(source, positionOf(source, base), `${name} is not valid`);
   const path = [...base, ...issue.path];
   const where = issue.path.length > 0 ? `${name}, ${issue.path.join('.')}` : name;

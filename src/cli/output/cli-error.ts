@@ -1,0 +1,18 @@
+// Turns an error into what the CLI prints: a user's mistake (bad config, bad rule file, missing input) as its
+// message alone; anything else, our fault, with its stack so it can be reported.
+
+import { RuleFileError } from '../../classifier/index.js';
+import { ConfigError } from '../../config/load.js';
+
+/** A mistake in how the command was called or what it was given; exit code 2, message only. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function describeError(command: string, error: unknown): string {
+  if (error instanceof RuleFileError || error instanceof ConfigError || error instanceof UsageError) {
+    return `chaperone ${command}: ${error.message}`;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `chaperone ${command}: internal error (please report it):\n${detail}`;
+}
