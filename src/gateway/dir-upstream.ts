@@ -53,7 +53,12 @@ export function createDirUpstream(folder: string): Upstream {
         await ready;
         const now = new Date();
         const name = outboxName(now);
-        const sidecar: OutboxEnvelope = { from: envelope.from, to: envelope.to, deliveredAt: now.toISOString(), size: raw.length };
+        const sidecar: OutboxEnvelope = {
+          from: envelope.from,
+          to: envelope.to,
+          deliveredAt: now.toISOString(),
+          size: raw.length,
+        };
         // The sidecar first: whoever picks up an .eml can rely on its envelope being there.
         await writeDurably(folder, `${name}.json`, `${JSON.stringify(sidecar, null, 2)}\n`);
         await writeDurably(folder, `${name}.eml`, raw);
@@ -62,7 +67,11 @@ export function createDirUpstream(folder: string): Upstream {
       } catch (error) {
         ready = undefined;
         const code = (error as NodeJS.ErrnoException).code ?? '';
-        return { ok: false, permanent: false, response: `cannot write to the outbox folder ${folder}: ${code} ${(error as Error).message}`.trim() };
+        return {
+          ok: false,
+          permanent: false,
+          response: `cannot write to the outbox folder ${folder}: ${code} ${(error as Error).message}`.trim(),
+        };
       }
     },
     async close(): Promise<void> {},

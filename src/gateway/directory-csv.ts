@@ -32,13 +32,14 @@ const MAX_CELL_CHARS = 4096;
 const MAX_REPORTED_SKIPS = 10;
 
 const EMAIL_HEADERS = ['email', 'emailaddress', 'mail', 'primaryemail', 'workemail', 'schoolemail'];
-const NAME_HEADERS = ['name', 'fullname', 'displayname', 'preferredname'];
+const NAME_HEADERS = ['name', 'fullname', 'displayname', 'preferredname', 'contactname', 'parentname'];
 const FORENAME_HEADERS = ['forename', 'firstname', 'preferredforename', 'legalforename', 'givenname'];
 const SURNAME_HEADERS = ['surname', 'lastname', 'legalsurname', 'preferredsurname', 'familyname'];
 const YEAR_HEADERS = ['yeargroup', 'year', 'ncyear', 'yeargrp', 'nationalcurriculumyear', 'yr'];
 
 /** RFC 5321 limits the path to 256 octets; a practical address check, not a full RFC 5322 parser. */
-const ADDRESS = /^[^\s@<>(),;:"[\]]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+const ADDRESS =
+  /^[^\s@<>(),;:"[\]]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 function headerKey(header: string): string {
   return header.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -134,12 +135,16 @@ export function readDirectoryCsv(text: string, file: string): CsvReadResult {
   let rowCount = 0;
   for (const [line, cells] of rows) {
     if (++rowCount > MAX_CSV_ROWS) {
-      throw new DirectoryFileError(`${file}:${line}: more than ${MAX_CSV_ROWS} rows; split the export into several files`);
+      throw new DirectoryFileError(
+        `${file}:${line}: more than ${MAX_CSV_ROWS} rows; split the export into several files`,
+      );
     }
     if (cells.every((c) => c.trim() === '')) continue;
     const cell = (index: number): string => (index === -1 ? '' : (cells[index] ?? '').trim());
     const name =
-      cell(nameColumn) || [cell(forenameColumn), cell(surnameColumn)].filter((part) => part !== '').join(' ') || undefined;
+      cell(nameColumn) ||
+      [cell(forenameColumn), cell(surnameColumn)].filter((part) => part !== '').join(' ') ||
+      undefined;
     const yearGroup = cell(yearColumn) || undefined;
     // A parent row often carries two addresses in one cell ("a@x.com; b@y.com").
     const addresses = cell(emailColumn)

@@ -58,6 +58,12 @@ export function checkSender(rules: EnvelopeRules, sender: string, secure: boolea
   if (rules.requireTls && !secure) return replies.tlsRequired();
   if (sender === '' || rules.senderDomains === 'any') return undefined;
   const at = sender.lastIndexOf('@');
-  const domain = at === -1 ? '' : sender.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  const domain =
+    at === -1
+      ? ''
+      : sender
+          .slice(at + 1)
+          .toLowerCase()
+          .replace(/\.$/, '');
   return rules.senderDomains.has(domain) ? undefined : replies.senderNotAllowed(sender);
 }

@@ -42,5 +42,8 @@ export interface MessageDecisionRecord {
 
 export function logMessageDecision(logger: Logger, record: MessageDecisionRecord): void {
   const failed = record.outcome === 'deferred' || record.outcome === 'refused' || record.outcome === 'not-stored';
-  logger[failed ? 'warn' : 'info']({ event: 'message', ...record }, `message ${record.id} ${record.action} ${record.outcome}`);
+  logger[failed ? 'warn' : 'info'](
+    { event: 'message', ...record },
+    `message ${record.id} ${record.action} ${record.outcome}`,
+  );
 }

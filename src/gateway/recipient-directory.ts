@@ -62,7 +62,9 @@ async function readCsv(file: string): Promise<string> {
     );
   }
   if (size > MAX_CSV_BYTES) {
-    throw new DirectoryFileError(`${file}: ${size} bytes is larger than the ${MAX_CSV_BYTES}-byte limit for one export`);
+    throw new DirectoryFileError(
+      `${file}: ${size} bytes is larger than the ${MAX_CSV_BYTES}-byte limit for one export`,
+    );
   }
   return readFile(file, 'utf8');
 }

@@ -164,7 +164,8 @@ export function rewordServerReply(
   if (context === 'TOO_MANY_RECIPIENTS') return replies.tooManyRecipients(limits.maxRecipients);
   if (code === 421 && text === 'Server shutting down') return replies.shuttingDown();
   if (code === 421 && text.startsWith('Timeout')) return replies.idleTimeout();
-  if (code === 421 && text.endsWith('Too many connected clients, try again in a moment')) return replies.tooManyConnections();
+  if (code === 421 && text.endsWith('Too many connected clients, try again in a moment'))
+    return replies.tooManyConnections();
   if (code === 538) return replies.tlsRequired();
   return undefined;
 }

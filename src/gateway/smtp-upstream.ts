@@ -120,7 +120,10 @@ export function createSmtpUpstream(target: SmtpUpstreamTarget, options: Upstream
   return {
     async deliver(envelope: UpstreamEnvelope, raw: Buffer): Promise<DeliveryResult> {
       try {
-        const info = (await transport.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw })) as SentInfo;
+        const info = (await transport.sendMail({
+          envelope: { from: envelope.from, to: envelope.to },
+          raw,
+        })) as SentInfo;
         return partialRefusal(info) ?? { ok: true, response: (info.response ?? '250 accepted').trim() };
       } catch (error) {
         const failure = error as NodemailerError;

@@ -1,0 +1,78 @@
+// `chaperone serve [--config FILE]`: runs the SMTP relay, the review app and its scheduler until SIGTERM or SIGINT.
+import { join } from 'node:path';
+import { installationRoot } from '../../gateway/relay-set.js';
+import { serve } from '../../gateway/serve.js';
+
+const USAGE = `Usage: chaperone serve [--config FILE]
+
+Runs the SMTP relay (smtp.listen), the review app (review.listen) and its scheduler.
+Without --config it uses config/default.yaml of the installation: a sample school, SQLite under ./data,
+mail delivered to the folder ./data/outbox.
+
+  -c, --config FILE   the chaperone.yaml to run with
+      --no-watch      do not reload when the config, rule or directory files change (SIGHUP still reloads)
+  -h, --help          this help
+
+Signals: SIGHUP reloads rules, directory and policy; SIGTERM or SIGINT finishes messages in progress and exits.`;
+
+interface ServeArgs {
+  configFile?: string;
+  watch: boolean;
+  help: boolean;
+}
+
+function parseArgs(args: string[]): ServeArgs | string {
+  const parsed: ServeArgs = { watch: true, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '-h' || arg === '--help') parsed.help = true;
+    else if (arg === '--no-watch') parsed.watch = false;
+    else if (arg === '-c' || arg === '--config') {
+      const value = args[++i];
+      if (value === undefined || value === '') return `${arg} needs a file name`;
+      parsed.configFile = value;
+    } else if (arg.startsWith('--config=')) parsed.configFile = arg.slice('--config='.length);
+    else return `unknown option '${arg}'`;
+  }
+  return parsed;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    console.error(`chaperone serve: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const configFile = parsed.configFile ?? join(installationRoot(), 'config', 'default.yaml');
+  let gateway: Awaited<ReturnType<typeof serve>>;
+  try {
+    gateway = await serve({ configFile, watchFiles: parsed.watch });
+  } catch (error) {
+    console.error(`chaperone serve: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+
+  return new Promise<number>((resolve) => {
+    const onHangup = (): void => void gateway.reload('SIGHUP');
+    const onStop = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', onStop);
+      process.off('SIGINT', onStop);
+      process.off('SIGHUP', onHangup);
+      gateway.logger.info({ event: 'signal', signal }, `${signal}: shutting down`);
+      gateway.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          gateway.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'unclean shutdown');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGHUP', onHangup);
+    process.on('SIGTERM', onStop);
+    process.on('SIGINT', onStop);
+  });
+}

@@ -1,0 +1,158 @@
+// One message's straight path once DATA is in: recipient classes -> policy -> screen -> decide -> deliver or hold.
+// The reply is 250 only once the upstream has accepted the message or the hold is committed; otherwise a 4xx or 5xx.
+import { performance } from 'node:perf_hooks';
+import { decide, type Decision } from './decide.js';
+import { readDisplayHeaders } from './display-headers.js';
+import type { EnvelopeRules } from './envelope-check.js';
+import type { Envelope, HeldItem, HoldStore, NewHold, RecipientSummary } from './hold-store.js';
+import { newHoldId } from './ids.js';
+import { logMessageDecision, type Logger, type MessageDecisionRecord } from './logger.js';
+import { messagePolicy, type PolicySettings } from './policy.js';
+import type { RecipientDirectory } from './recipient-directory.js';
+import { screen, type ScreenResult, type ScreenSettings } from './screen.js';
+import { replies, type SmtpReply } from './smtp-replies.js';
+import type { DeliveryResult, Upstream } from './upstream.js';
+import { addHeaders, ID_HEADER, VERDICT_HEADER, verdictHeaderValue } from './verdict-header.js';
+
+/** Everything a reload replaces at once; a message uses the set that was current when its DATA ended. */
+export interface RelayState {
+  envelope: EnvelopeRules;
+  directory: RecipientDirectory;
+  policy: PolicySettings;
+  screen: ScreenSettings;
+}
+
+export interface HoldNotifier {
+  holdCreated(item: HeldItem): void;
+}
+
+export interface RelayDeps {
+  state(): RelayState;
+  store: HoldStore;
+  upstream: Upstream;
+  notifier?: HoldNotifier;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface IncomingMessage {
+  envelope: Envelope;
+  raw: Buffer;
+  /** The SMTP session id, to tie the message line to the connection's lines. */
+  session: string;
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 100) / 100;
+}
+
+function deliveryReply(result: DeliveryResult, id: string): SmtpReply {
+  if (result.ok) return replies.delivered(id);
+  if (result.permanent) return replies.upstreamRefused(result.response);
+  return result.code === undefined ? replies.upstreamUnavailable() : replies.upstreamDeferred(result.response);
+}
+
+function heldItemOf(hold: NewHold): HeldItem {
+  const { raw, ...rest } = hold;
+  return { ...rest, state: 'held', categories: hold.verdict.categories, score: hold.verdict.score, size: raw.length };
+}
+
+export async function relayMessage(deps: RelayDeps, message: IncomingMessage): Promise<SmtpReply> {
+  const started = performance.now();
+  const receivedAt = (deps.now ?? (() => new Date()))();
+  const state = deps.state();
+  const id = newHoldId(receivedAt);
+  const { envelope, raw } = message;
+
+  const recipients: RecipientSummary[] = envelope.rcptTo.map((address) => ({
+    address,
+    class: state.directory.classify(address).class,
+  }));
+  const policy = messagePolicy(state.policy, recipients);
+
+  let screened: ScreenResult | undefined;
+  const screenStarted = performance.now();
+  if (policy.mode !== 'off') screened = await screen(raw, policy, state.screen);
+  const screenMs = elapsed(screenStarted);
+  const decision: Decision = decide(policy, screened);
+
+  const record: MessageDecisionRecord = {
+    id,
+    session: message.session,
+    client: envelope.remoteAddress ?? '',
+    sender: envelope.mailFrom,
+    recipients,
+    mode: policy.mode,
+    action: decision.action,
+    outcome: 'delivered',
+    rules: decision.screened ? [...new Set(decision.verdict.findings.map((f) => f.rule))] : [],
+    size: raw.length,
+    timings: { screenMs, totalMs: 0 },
+    reply: '',
+  };
+  if (decision.screened) {
+    record.score = decision.verdict.score;
+    if (decision.verdict.problems.length > 0) record.problems = decision.verdict.problems;
+  }
+  if (screened?.error !== undefined) deps.logger.error({ id, error: screened.error }, 'screening failed; holding');
+
+  let reply: SmtpReply;
+  if (decision.action === 'hold') {
+    const display = readDisplayHeaders(raw);
+    const hold: NewHold = {
+      id,
+      receivedAt,
+      envelope,
+      recipients,
+      from: display.from,
+      subject: screened?.subject ?? display.subject,
+      reason: decision.reason,
+      verdict: decision.verdict,
+      severity: decision.severity,
+      raw,
+    };
+    record.reason = decision.reason;
+    const storeStarted = performance.now();
+    try {
+      await deps.store.putHold(hold);
+      record.outcome = 'held';
+      reply = replies.held(id);
+    } catch (error) {
+      deps.logger.error({ id, error: error instanceof Error ? error.message : String(error) }, 'hold not stored');
+      record.outcome = 'not-stored';
+      reply = replies.holdNotStored();
+    }
+    record.timings.storeMs = elapsed(storeStarted);
+    if (record.outcome === 'held' && deps.notifier !== undefined) {
+      const notifier = deps.notifier;
+      // After the reply is on its way: a notice never delays or fails the relay.
+      setImmediate(() => {
+        try {
+          notifier.holdCreated(heldItemOf(hold));
+        } catch (error) {
+          deps.logger.error(
+            { id, error: error instanceof Error ? error.message : String(error) },
+            'hold notice failed',
+          );
+        }
+      });
+    }
+  } else {
+    const outgoing = decision.screened
+      ? addHeaders(raw, [
+          [VERDICT_HEADER, verdictHeaderValue({ ...decision.verdict, action: decision.action })],
+          [ID_HEADER, id],
+        ])
+      : raw;
+    const deliverStarted = performance.now();
+    const result = await deps.upstream.deliver({ from: envelope.mailFrom, to: envelope.rcptTo }, outgoing);
+    record.timings.deliverMs = elapsed(deliverStarted);
+    record.upstream = result.response;
+    record.outcome = result.ok ? 'delivered' : result.permanent ? 'refused' : 'deferred';
+    reply = deliveryReply(result, id);
+  }
+  record.timings.totalMs = elapsed(started);
+  record.reply = `${reply.code} ${reply.enhanced}`;
+  logMessageDecision(deps.logger, record);
+  return reply;
+}

@@ -1,0 +1,69 @@
+// Loads everything a reload replaces at once: config, compiled rules, recipient directory, policy and envelope rules.
+// Either the whole set loads or none of it does, so a bad edit never leaves the relay half updated.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
+import { loadRules, shippedRulesDir } from '../config/load-rules.js';
+import { envelopeRules } from './envelope-check.js';
+import type { ListenerState } from './smtp-listener.js';
+import { loadDirectory } from './recipient-directory.js';
+import type { RelayState } from './relay-message.js';
+
+export interface RelaySet {
+  config: Config;
+  configFile: string;
+  relay: RelayState;
+  listener: ListenerState;
+  ruleCount: number;
+  /** Files and folders whose change means a reload: the config, the rule folders and the directory CSVs. */
+  watched: string[];
+}
+
+/** The folder holding Chaperone's package.json (the shipped rules/ and config/ sit there), from src/ or dist/src/. */
+export function installationRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const manifest = join(folder, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'chaperone') return folder;
+      } catch {
+        // not ours; keep looking upwards
+      }
+    }
+    folder = dirname(folder);
+  }
+  throw new Error(
+    'cannot find the Chaperone installation folder (package.json) above ' + fileURLToPath(import.meta.url),
+  );
+}
+
+export async function loadRelaySet(configFile: string): Promise<RelaySet> {
+  const file = resolve(configFile);
+  const { config } = await loadConfig(file);
+  const rules = await loadRules(config);
+  const directory = await loadDirectory(config.directory);
+  const envelope = envelopeRules(config);
+  const ruleFolders = config.rules.dirs ?? [shippedRulesDir()];
+  const watched = [
+    file,
+    ...ruleFolders,
+    ...(config.rules.local === undefined ? [] : [config.rules.local]),
+    ...directory.files,
+  ];
+  return {
+    config,
+    configFile: file,
+    ruleCount: rules.rules.length,
+    watched,
+    relay: {
+      envelope,
+      directory,
+      policy: config.policy,
+      screen: { rules, organisation: config.organisation, thresholds: config.thresholds },
+    },
+    listener: { envelope, users: config.smtp.auth?.users ?? [] },
+  };
+}

@@ -1,0 +1,222 @@
+// Runs the whole gateway: the SMTP relay, the review app and its scheduler, over one store and one upstream, with
+// reloads on SIGHUP or file changes and a drain on shutdown.
+import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { createUpstream, describeUpstream } from './create-upstream.js';
+import type { HoldStore } from './hold-store.js';
+import { createLogger, type Logger } from './logger.js';
+import { parseListen, type ListenAddress } from './networks.js';
+import { createNotifier, type Notifier } from './notifications.js';
+import { openStore, redact } from './open-store.js';
+import { describePolicy } from './policy.js';
+import { relayMessage, type RelayDeps } from './relay-message.js';
+import { loadRelaySet, type RelaySet } from './relay-set.js';
+import { startReloader, type Reloader } from './reload.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
+import { startSmtpListener, type AcceptedMessage, type SmtpListener } from './smtp-listener.js';
+import type { Upstream } from './upstream.js';
+
+export interface ServeOptions {
+  configFile: string;
+  /** Default: pino JSON on stdout at the configured level. */
+  logger?: Logger;
+  /** Run the review app and scheduler (default true); the relay runs either way. */
+  review?: boolean;
+  /** Watch config, rule and directory files for changes (default true). */
+  watchFiles?: boolean;
+}
+
+export interface RunningGateway {
+  readonly smtp: ListenAddress;
+  readonly review?: ListenAddress;
+  readonly store: HoldStore;
+  readonly logger: Logger;
+  /** The set in use now (after the latest good reload). */
+  current(): RelaySet;
+  reload(reason: string): Promise<boolean>;
+  /** Drains the relay (bounded by smtp.closeTimeoutSeconds), stops the app and scheduler, closes store and upstream. */
+  stop(): Promise<void>;
+}
+
+/** The review app's surface as serve uses it (fastify instance). */
+interface ReviewApp {
+  listen(options: { host: string; port: number }): Promise<string>;
+  close(): Promise<unknown>;
+  server: { address(): AddressInfo | string | null };
+}
+
+type ReviewModule = { createReviewApp(deps: Record<string, unknown>): ReviewApp | Promise<ReviewApp> };
+
+/** Settings a reload cannot change on a running listener: they need a restart. */
+function restartNeeded(previous: Config, next: Config): string[] {
+  const keys: string[] = [];
+  if (previous.smtp.listen !== next.smtp.listen) keys.push('smtp.listen');
+  if ((previous.smtp.tls === undefined) !== (next.smtp.tls === undefined)) keys.push('smtp.tls');
+  if (JSON.stringify(previous.smtp.auth ?? null) !== JSON.stringify(next.smtp.auth ?? null)) {
+    const wasOn = (previous.smtp.auth?.users.length ?? 0) > 0;
+    const isOn = (next.smtp.auth?.users.length ?? 0) > 0;
+    if (wasOn !== isOn || previous.smtp.auth?.required !== next.smtp.auth?.required) keys.push('smtp.auth');
+  }
+  if (previous.storage !== next.storage) keys.push('storage');
+  if (
+    previous.upstream !== next.upstream ||
+    JSON.stringify(previous.upstreamOptions) !== JSON.stringify(next.upstreamOptions)
+  ) {
+    keys.push('upstream');
+  }
+  if (JSON.stringify(previous.review) !== JSON.stringify(next.review)) keys.push('review');
+  return keys;
+}
+
+async function loadReviewModule(): Promise<ReviewModule | undefined> {
+  // Imported by name at run time so the relay also runs from a build without the review app.
+  const specifier = './review/app.js';
+  try {
+    return (await import(specifier)) as ReviewModule;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+export async function serve(options: ServeOptions): Promise<RunningGateway> {
+  let set = await loadRelaySet(options.configFile);
+  const config = set.config;
+  const logger = options.logger ?? createLogger(config.log.level);
+  for (const warning of set.relay.directory.warnings) logger.warn({ event: 'directory-row-skipped' }, warning);
+
+  const smtpListen = parseListen(config.smtp.listen, 'smtp.listen');
+  const store = await openStore(config.storage);
+  let upstream: Upstream | undefined;
+  let listener: SmtpListener | undefined;
+  let reviewApp: ReviewApp | undefined;
+  let scheduler: Scheduler | undefined;
+  let notifier: Notifier | undefined;
+  let reloader: Reloader | undefined;
+  try {
+    upstream = createUpstream({
+      upstream: config.upstream,
+      upstreamOptions: config.upstreamOptions,
+      hostname: config.smtp.hostname,
+    });
+    notifier = createNotifier({ config, store, upstream, logger });
+    const relayDeps: RelayDeps = { state: () => set.relay, store, upstream, notifier, logger };
+    const onMessage = (message: AcceptedMessage) =>
+      relayMessage(relayDeps, {
+        session: message.session,
+        raw: message.raw,
+        envelope: {
+          mailFrom: message.mailFrom,
+          rcptTo: message.rcptTo,
+          remoteAddress: message.remoteAddress,
+          clientHostname: message.clientHostname,
+          authUser: message.authUser,
+        },
+      });
+    listener = await startSmtpListener({ smtp: config.smtp, state: () => set.listener, onMessage, logger }, smtpListen);
+
+    let reviewAddress: ListenAddress | undefined;
+    if (options.review !== false) {
+      const reviewModule = await loadReviewModule();
+      if (reviewModule === undefined) {
+        logger.warn('the review app is not in this build; running the relay only');
+      } else {
+        const reviewListen = parseListen(config.review.listen, 'review.listen');
+        reviewApp = await reviewModule.createReviewApp({
+          config,
+          store,
+          upstream,
+          logger,
+          notifier,
+          rules: () => ruleStatuses(set),
+        });
+        await reviewApp.listen({ host: reviewListen.host, port: reviewListen.port });
+        const bound = reviewApp.server.address();
+        reviewAddress =
+          typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : reviewListen;
+      }
+      scheduler = startScheduler({ config, store, notifier, logger });
+    }
+
+    const smtpListener = listener;
+    reloader = startReloader({
+      initial: set,
+      load: loadRelaySet,
+      logger,
+      watchFiles: options.watchFiles,
+      apply(next, previous) {
+        const needRestart = restartNeeded(previous.config, next.config);
+        if (needRestart.length > 0) {
+          logger.warn(
+            { event: 'restart-needed', keys: needRestart },
+            `changes to ${needRestart.join(', ')} apply after a restart`,
+          );
+        }
+        smtpListener.update(next.config.smtp);
+        set = next;
+      },
+    });
+
+    logger.info(
+      {
+        event: 'started',
+        smtp: `${listener.address.host}:${listener.address.port}`,
+        review: reviewAddress === undefined ? undefined : `${reviewAddress.host}:${reviewAddress.port}`,
+        upstream: describeUpstream(config.upstream),
+        storage: redact(config.storage),
+        rules: set.ruleCount,
+        directory: set.relay.directory.counts,
+        policy: describePolicy(config.policy),
+      },
+      'Chaperone is running',
+    );
+
+    const running = { upstream, listener, reloader, notifier };
+    let stopping: Promise<void> | undefined;
+    return {
+      smtp: listener.address,
+      review: reviewAddress,
+      store,
+      logger,
+      current: () => set,
+      reload: (reason: string) => running.reloader.reload(reason),
+      stop(): Promise<void> {
+        stopping ??= (async () => {
+          running.reloader.close();
+          const inFlight = running.listener.inFlight;
+          logger.info({ event: 'stopping', inFlight }, 'stopping: finishing messages in progress');
+          await running.listener.drain();
+          await scheduler?.stop();
+          await reviewApp?.close();
+          await running.notifier.settled();
+          await running.upstream.close();
+          await store.close();
+          logger.info({ event: 'stopped' }, 'stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    reloader?.close();
+    await listener?.drain().catch(() => undefined);
+    await scheduler?.stop().catch(() => undefined);
+    await reviewApp?.close().catch(() => undefined);
+    await upstream?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The rules as the review app's admin page lists them. */
+function ruleStatuses(
+  set: RelaySet,
+): { id: string; category: string; severity: string; pack?: string; local?: boolean }[] {
+  return set.relay.screen.rules.rules.map((rule) => ({
+    id: rule.id,
+    category: rule.category,
+    severity: rule.severity,
+    pack: basename(rule.file),
+    local: rule.local,
+  }));
+}
