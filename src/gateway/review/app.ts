@@ -4,7 +4,13 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
@@ -43,7 +49,8 @@ export async function createReviewApp(deps: ReviewAppDeps): Promise<FastifyInsta
   const { config, store } = deps;
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'review' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One log line per request would be noise; decisions and failures are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: deps.trustProxy ?? false,
   });

@@ -100,15 +100,16 @@ function clamp(offset: number, text: string): number {
   return Math.min(Math.max(0, offset), text.length);
 }
 
-interface TextChunk {
+/** A stretch of visible text in the HTML source: adjacent text nodes and entities joined. */
+interface TextRun {
   start: number;
   end: number;
-  /** An entity such as &amp;: never cut inside it. */
-  entity: boolean;
+  /** Entities such as &amp; inside the run: a mark never starts or ends inside one. */
+  entities: { start: number; end: number }[];
 }
 
-function visibleTextChunks(source: string): TextChunk[] {
-  const chunks: TextChunk[] = [];
+function visibleTextRuns(source: string): TextRun[] {
+  const runs: TextRun[] = [];
   let hiddenDepth = 0;
   const parser = new Parser(
     {
@@ -122,14 +123,23 @@ function visibleTextChunks(source: string): TextChunk[] {
         if (hiddenDepth > 0) return;
         const start = parser.startIndex;
         const end = parser.endIndex + 1;
-        chunks.push({ start, end, entity: end - start !== text.length });
+        const last = runs.at(-1);
+        const run = last && last.end === start ? last : { start, end, entities: [] };
+        if (run !== last) runs.push(run);
+        run.end = end;
+        if (end - start !== text.length) run.entities.push({ start, end });
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
   parser.write(source);
   parser.end();
-  return chunks;
+  return runs;
+}
+
+function outsideEntities(offset: number, run: TextRun, edge: 'start' | 'end'): number {
+  const inside = run.entities.find((e) => offset > e.start && offset < e.end);
+  return inside ? (edge === 'start' ? inside.start : inside.end) : offset;
 }
 
 /** HTML source with marks around the text-node slices the findings cover. Not yet safe: sanitise the result. */
@@ -139,18 +149,18 @@ export function markHtmlSource(source: string, spans: FindingSpan[], nonce: stri
   let out = '';
   let copied = 0;
   const anchored = new Set<number>();
-  for (const chunk of visibleTextChunks(source)) {
-    const inChunk = live
-      .filter((s) => s.start < chunk.end && s.end > chunk.start)
-      .map((s) =>
-        chunk.entity
-          ? { ...s, start: chunk.start, end: chunk.end }
-          : { ...s, start: Math.max(s.start, chunk.start), end: Math.min(s.end, chunk.end) },
-      );
-    if (inChunk.length === 0) continue;
-    out += source.slice(copied, chunk.start);
-    out += markRange(source, chunk.start, chunk.end, inChunk, anchored, nonce, (piece) => piece);
-    copied = chunk.end;
+  for (const run of visibleTextRuns(source)) {
+    const inRun = live
+      .filter((s) => s.start < run.end && s.end > run.start)
+      .map((s) => ({
+        ...s,
+        start: outsideEntities(Math.max(s.start, run.start), run, 'start'),
+        end: outsideEntities(Math.min(s.end, run.end), run, 'end'),
+      }));
+    if (inRun.length === 0) continue;
+    out += source.slice(copied, run.start);
+    out += markRange(source, run.start, run.end, inRun, anchored, nonce, (piece) => piece);
+    copied = run.end;
   }
   return out + source.slice(copied);
 }

@@ -21,8 +21,8 @@ function ownMarkup(nonce: string): sanitizeHtml.Transformer {
   return (tagName, attribs) => {
     if (attribs['data-ch'] !== nonce) return { tagName: tagName === 'mark' ? 'span' : tagName, attribs: {} };
     const kept: sanitizeHtml.Attributes = {};
-    if (attribs.id) kept.id = attribs.id;
     if (attribs.class) kept.class = attribs.class;
+    if (attribs.id) kept.id = attribs.id;
     if (attribs['data-findings']) kept['data-findings'] = attribs['data-findings'];
     return { tagName, attribs: kept };
   };

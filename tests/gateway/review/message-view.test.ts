@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markHtmlSource, markPlainText } from '../../../src/gateway/review/mark-findings.js';
+import { sanitiseMessageHtml } from '../../../src/gateway/review/sanitise-message.js';
+import { html, trusted } from '../../../src/gateway/review/html.js';
+import { addUser, get, makeHold, signIn, startHarness, type Harness, type SignedIn } from './fixtures.js';
+
+describe('the html template', () => {
+  it('escapes every interpolation unless it is already safe', () => {
+    const name = '<script>alert("x")</script>';
+    expect(html`<p title="${name}">${name}</p>`.value).toBe(
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>',
+    );
+    expect(html`<div>${[html`<b>${'&'}</b>`, trusted('<i>ok</i>'), null, false]}</div>`.value).toBe(
+      '<div><b>&amp;</b><i>ok</i></div>',
+    );
+  });
+});
+
+describe('marking findings', () => {
+  it('marks plain text at the exact offsets and escapes the rest', () => {
+    const out = markPlainText('a <b> call 07700 900123 now', [{ index: 0, start: 11, end: 23, severity: 'high' }], 'n');
+    expect(out).toBe(
+      'a &lt;b&gt; call <mark class="finding sev-high" id="finding-1" data-findings="1" data-ch="n">07700 900123</mark> now',
+    );
+  });
+
+  it('splits overlapping findings into pieces, coloured by the worst, each anchored once', () => {
+    const out = markPlainText(
+      'abcdef',
+      [
+        { index: 0, start: 0, end: 4, severity: 'low' },
+        { index: 1, start: 2, end: 6, severity: 'high' },
+      ],
+      'n',
+    );
+    expect(out).toContain('id="finding-1" data-findings="1" data-ch="n">ab</mark>');
+    expect(out).toContain('class="finding sev-high" id="finding-2" data-findings="1 2" data-ch="n">cd</mark>');
+    expect(out.match(/id="finding-2"/g)).toHaveLength(1);
+  });
+
+  it('marks HTML across tags and never cuts inside an entity', () => {
+    const source = '<p>Call <b>07700</b> 900&nbsp;123</p>';
+    const start = source.indexOf('07700');
+    const end = source.indexOf('123') + 3;
+    const marked = markHtmlSource(source, [{ index: 0, start, end, severity: 'high' }], 'n');
+    const clean = sanitiseMessageHtml(marked, 'n');
+    expect(clean).toBe(
+      '<p>Call <b><mark class="finding sev-high" id="finding-1" data-findings="1">07700</mark></b>' +
+        '<mark class="finding sev-high" data-findings="1"> 900\u00a0123</mark></p>',
+    );
+  });
+
+  it('moves a mark boundary that falls inside an entity to the edge of the entity', () => {
+    const source = '<p>Tom &amp; Jerry</p>';
+    const marked = markHtmlSource(
+      source,
+      [{ index: 0, start: source.indexOf('amp'), end: source.indexOf('Jerry') + 5, severity: 'low' }],
+      'n',
+    );
+    expect(sanitiseMessageHtml(marked, 'n')).toBe(
+      '<p>Tom <mark class="finding sev-low" id="finding-1" data-findings="1">&amp; Jerry</mark></p>',
+    );
+  });
+});
+
+describe('sanitising message HTML', () => {
+  it('removes scripts, forms, frames, styles and event handlers', () => {
+    const dirty =
+      '<style>p{}</style><script>alert(1)</script><form action="https://x"><input name="p"></form>' +
+      '<iframe src="https://x"></iframe><p onclick="alert(1)" style="color:red">Hello</p>';
+    const clean = sanitiseMessageHtml(dirty, 'n');
+    expect(clean).toBe('<p>Hello</p>');
+  });
+
+  it('makes remote images and links inert but says where a link goes', () => {
+    const clean = sanitiseMessageHtml(
+      '<a href="https://instagram.com/mr.smith">my insta</a><img src="https://t.example/p.gif" alt="logo">',
+      'n',
+    );
+    expect(clean).not.toContain('href');
+    expect(clean).not.toContain('t.example');
+    expect(clean).toContain('<span class="inert-link" title="Link to https://instagram.com/mr.smith">my insta</span>');
+    expect(clean).toContain('[picture: logo]');
+  });
+
+  it("strips ids and classes from the sender's own marks, so they cannot pose as findings", () => {
+    const clean = sanitiseMessageHtml('<mark id="finding-1" class="finding sev-high" data-ch="guess">x</mark>', 'real');
+    expect(clean).toBe('<span>x</span>');
+  });
+});
+
+describe('the message page', () => {
+  let h: Harness;
+  let dsl: SignedIn;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await addUser(h.store, 'dsl@oakfield.sch.uk', ['dsl']);
+    dsl = await signIn(h.app, 'dsl@oakfield.sch.uk');
+  });
+  afterAll(async () => h.close());
+
+  it('shows headers, attachments and every finding marked in place with its explanation and guidance', async () => {
+    const hold = await makeHold({
+      subject: 'Snap me later',
+      text: 'Hi Sam,\nadd me on snapchat: mr.smith77 and text 07700 900123.\n\n> On Monday Sam wrote:\n> my mum is away\n',
+      flags: [
+        { text: 'snapchat: mr.smith77', rule: 'social-handle', category: 'contact-details', severity: 'high' },
+        { text: '07700 900123', rule: 'personal-mobile', category: 'contact-details', severity: 'medium' },
+        { text: 'Snap me', rule: 'private-channel', category: 'personal-content', severity: 'low', in: 'subject' },
+      ],
+      attachments: [{ filename: 'trip-form.pdf', content: 'x' }],
+    });
+    await h.store.putHold(hold);
+    const body = (await get(h.app, dsl, `/holds/${hold.id}`)).body;
+    expect(body).toContain('id="finding-1" data-findings="1" data-ch="');
+    expect(body).toMatch(/<mark class="finding sev-high" id="finding-1"[^>]*>snapchat: mr.smith77<\/mark>/);
+    expect(body).toMatch(/<mark class="finding sev-medium" id="finding-2"[^>]*>07700 900123<\/mark>/);
+    expect(body).toMatch(/<mark class="finding sev-low" id="finding-3"[^>]*>Snap me<\/mark> later/);
+    expect(body).toContain('Explanation for social-handle.');
+    expect(body).toContain('Guidance for Safer Working Practice: Communication with children');
+    expect(body).toContain('href="#finding-2"');
+    expect(body).toContain('trip-form.pdf');
+    expect(body).toContain('pupil.one@students.oakfield.sch.uk');
+    expect(body).toContain('High concern');
+  });
+
+  it('shows the formatted version sanitised, with marks, and links plain-text findings to the plain version', async () => {
+    const htmlBody =
+      '<div><p>Hi <b>Sam</b>, my number is 07700&nbsp;900123</p><script>steal()</script><img src="https://track.example/x.gif"></div>';
+    const hold = await makeHold({
+      text: 'Hi Sam, my number is 07700 900123. Love, J',
+      html: htmlBody,
+      flags: [
+        {
+          text: '07700&nbsp;900123',
+          rule: 'personal-mobile',
+          category: 'contact-details',
+          severity: 'high',
+          in: 'html',
+        },
+        { text: 'Love, J', rule: 'affection', category: 'suggestive', severity: 'medium' },
+      ],
+    });
+    await h.store.putHold(hold);
+    const page = await get(h.app, dsl, `/holds/${hold.id}`);
+    expect(page.body).toContain('Showing the formatted version');
+    expect(page.body).toMatch(/<mark class="finding sev-high" id="finding-1"[^>]*>07700\u00a0900123<\/mark>/);
+    expect(page.body).not.toContain('steal()');
+    expect(page.body).not.toContain('track.example');
+    expect(page.body).toContain('href="?view=text#finding-2"');
+    const plain = await get(h.app, dsl, `/holds/${hold.id}?view=text`);
+    expect(plain.body).toMatch(/<mark class="finding sev-medium" id="finding-2"[^>]*>Love, J<\/mark>/);
+  });
+
+  it('escapes a hostile subject and sender everywhere', async () => {
+    const hold = await makeHold({
+      subject: '<img src=x onerror=alert(1)>',
+      mailFrom: 'evil"<script>@oakfield.sch.uk',
+      text: 'call 07700 900123',
+      flags: [{ text: '07700 900123', rule: 'personal-mobile', category: 'contact-details', severity: 'high' }],
+    });
+    await h.store.putHold(hold);
+    for (const url of ['/', `/holds/${hold.id}`]) {
+      const body = (await get(h.app, dsl, url)).body;
+      expect(body, url).not.toContain('<img src=x');
+      expect(body, url).not.toContain('<script>');
+    }
+  });
+
+  it('filters the queue by category, sender, search and date, and marks overdue items', async () => {
+    const old = await makeHold({
+      mailFrom: 'old.sender@oakfield.sch.uk',
+      subject: 'Old one',
+      text: 'you look gorgeous',
+      flags: [{ text: 'gorgeous', rule: 'appearance', category: 'suggestive', severity: 'medium' }],
+      receivedAt: new Date(Date.now() - 10 * 86_400_000),
+    });
+    await h.store.putHold(old);
+    const bySender = (await get(h.app, dsl, '/?sender=old.sender')).body;
+    expect(bySender).toContain('Old one');
+    expect(bySender).not.toContain('Snap me later');
+    expect(bySender).toContain('Overdue');
+    const byCategory = (await get(h.app, dsl, '/?category=suggestive')).body;
+    expect(byCategory).toContain('Old one');
+    expect((await get(h.app, dsl, '/?q=snap')).body).not.toContain('Old one');
+    const day = new Date(Date.now() - 10 * 86_400_000);
+    const iso = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+    const byDate = (await get(h.app, dsl, `/?from=${iso}&to=${iso}`)).body;
+    expect(byDate).toContain('Old one');
+    expect(byDate).not.toContain('Snap me later');
+  });
+});
