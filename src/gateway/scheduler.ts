@@ -3,7 +3,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { HoldStore } from './hold-store.js';
+import { retryFailedDeliveries } from './decisions.js';
 import type { Notifier } from './notifications.js';
+import type { Upstream } from './upstream.js';
 import { purgeExpired } from './retention.js';
 
 export interface SchedulerDeps {
@@ -11,6 +13,8 @@ export interface SchedulerDeps {
   store: HoldStore;
   notifier: Notifier;
   logger: Logger;
+  /** When given, released messages whose delivery failed are retried (decisions.ts decides when). */
+  upstream?: Upstream;
   now?: () => Date;
   /** Time between passes; default one minute. */
   intervalMs?: number;
@@ -66,6 +70,10 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       if (isSchoolDay(slot)) await job('digest', () => notifier.sendDigest(at));
     }
     await job('overdue', () => notifier.sendOverdue(at));
+    const upstream = deps.upstream;
+    if (upstream) {
+      await job('redelivery', async () => (await retryFailedDeliveries({ store, upstream, now })).delivered.length);
+    }
     if (at.getTime() - lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
       lastHousekeeping = at.getTime();
       await job('retention', () => purgeExpired({ config, store }, at));

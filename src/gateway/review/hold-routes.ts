@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StateConflictError, type HeldItem } from '../hold-store.js';
 import { parseHoldId } from '../ids.js';
-import { decideHold, type DecisionKind } from './decide-hold.js';
+import { decideHold, DecisionRefusedError, type DecisionKind } from './decide-hold.js';
 import type { ReviewAppDeps, Viewer } from './deps.js';
 import { html } from './html.js';
 import { STATE_LABELS } from './labels.js';
@@ -16,7 +16,6 @@ import { canDecide, canReadContent, isOwnMessage } from './roles.js';
 const HISTORY_LIMIT = 10;
 /** Recipients looked up for "same sender to the same recipient" (a message to a whole class has many). */
 const HISTORY_RECIPIENTS = 10;
-const MAX_REASON_LENGTH = 2000;
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { view?: string; done?: string } }>;
 
@@ -179,7 +178,7 @@ export function registerHoldRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
       return denied(reply, viewer, 'You sent this message, so another DSL or a deputy must decide on it.');
     }
     const body = request.body ?? {};
-    const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, MAX_REASON_LENGTH) : '';
+    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
     if (kind !== 'release' && reason === '') {
       return render(reply, viewer, {
         title: 'A reason is needed',
@@ -196,9 +195,19 @@ export function registerHoldRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
       decided = await decideHold(
         deps,
         { kind, id: item.id, actor: viewer.user.email, remoteAddress: request.ip, ...(reason ? { reason } : {}) },
-        now(),
+        now,
       );
     } catch (error) {
+      if (error instanceof DecisionRefusedError) {
+        const status = error.code === 'not-found' ? 404 : error.code === 'own-message' ? 403 : 400;
+        return render(reply, viewer, {
+          title: 'Not done',
+          status,
+          body: html`<h1>Nothing was changed</h1>
+            <p>${error.message}</p>
+            <p><a href="/holds/${item.id}">Back to the message</a></p>`,
+        });
+      }
       if (!(error instanceof StateConflictError)) throw error;
       return render(reply, viewer, {
         title: 'Already decided',
