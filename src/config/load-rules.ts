@@ -31,7 +31,8 @@ export async function readPackFolder(dir: string): Promise<RulePackText[]> {
     names = (await readdir(dir)).filter((n) => PACK_FILE.test(n)).sort();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : (error as Error).message;
+    const reason =
+      code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : (error as Error).message;
     throw new RuleFileError(dir, 0, 0, `cannot read the rule folder: ${reason}`);
   }
   return Promise.all(
@@ -57,6 +58,8 @@ export async function loadSetup(options: { configFile?: string; rulesDir?: strin
 }> {
   const { config } = await loadConfig(options.configFile);
   const withRules =
-    options.rulesDir === undefined ? config : { ...config, rules: { ...config.rules, dirs: [path.resolve(options.rulesDir)] } };
+    options.rulesDir === undefined
+      ? config
+      : { ...config, rules: { ...config.rules, dirs: [path.resolve(options.rulesDir)] } };
   return { config: withRules, rules: await loadRules(withRules) };
 }

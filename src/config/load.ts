@@ -57,7 +57,13 @@ export function parseConfig(file: string | undefined, text: string): LoadedConfi
   if (first) throw located(name, first.position, '', `YAML syntax: ${first.message}`);
   const raw = (source.doc.toJS({ maxAliasCount: 100 }) ?? {}) as unknown;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(name, 1, 1, '', 'the configuration must be a mapping of keys (organisation:, rules:, smtp: ...)');
+    throw new ConfigError(
+      name,
+      1,
+      1,
+      '',
+      'the configuration must be a mapping of keys (organisation:, rules:, smtp: ...)',
+    );
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -85,7 +91,8 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
     const hint = typeof value === 'string' ? didYouMean(value, values) : '';
     return `"${String(value)}" is not one of ${values.join(', ')}${hint}`;
   }
-  if (issue.code === 'invalid_type' && value === undefined) return `missing (${issue.message.replace(/^Invalid input: /, '')})`;
+  if (issue.code === 'invalid_type' && value === undefined)
+    return `missing (${issue.message.replace(/^Invalid input: /, '')})`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 

@@ -86,8 +86,8 @@ export class PhraseMatcher implements Matcher, SentenceTest {
       }[];
       for (const match of found) {
         if (spans.length >= context.limit) return spans;
-        if (match.offset.length === 0) continue;
-        spans.push({ start: base + match.offset.start, end: base + match.offset.start + match.offset.length });
+        const span = trimmed(screen.text, base + match.offset.start, base + match.offset.start + match.offset.length);
+        if (span) spans.push(span);
       }
     }
     return spans;
@@ -114,6 +114,15 @@ export class PhraseMatcher implements Matcher, SentenceTest {
       .map(([sentence]) => sentence)
       .sort((a, b) => a - b);
   }
+}
+
+const EDGE_PUNCTUATION = /[\s.,!?;:"'“”‘’()[\]{}…-]/;
+
+/** compromise's offsets include punctuation next to the words ("school."); a finding is the words alone. */
+function trimmed(text: string, start: number, end: number): Span | undefined {
+  while (start < end && EDGE_PUNCTUATION.test(text[start] as string)) start++;
+  while (end > start && EDGE_PUNCTUATION.test(text[end - 1] as string)) end--;
+  return end > start ? { start, end } : undefined;
 }
 
 function parse(expression: string): MatchTerm[] {

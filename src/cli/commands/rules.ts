@@ -45,7 +45,9 @@ async function rules(args: string[]): Promise<number> {
     return 0;
   }
   if (action !== 'test' && action !== 'list') {
-    throw new UsageError(`${action === undefined ? 'missing' : `unknown`} subcommand${action ? ` "${action}"` : ''}\n\n${HELP}`);
+    throw new UsageError(
+      `${action === undefined ? 'missing' : `unknown`} subcommand${action ? ` "${action}"` : ''}\n\n${HELP}`,
+    );
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.format !== 'text' && values.format !== 'json') {

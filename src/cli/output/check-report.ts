@@ -60,7 +60,8 @@ export function textReport(files: readonly CheckedFile[], colour: Palette): stri
       const at = part ? part.offset + finding.start : finding.start;
       const { line, column } = placeOf(finding, verdict, sources);
       const where = `${mime ? `${finding.part} ` : ''}${line}:${column}`;
-      const severity = finding.severity === 'high' ? colour.red : finding.severity === 'medium' ? colour.yellow : colour.dim;
+      const severity =
+        finding.severity === 'high' ? colour.red : finding.severity === 'medium' ? colour.yellow : colour.dim;
       const repeat = finding.score === 0 ? colour.dim(' (repeat, not scored)') : '';
       out.push(
         `  ${where.padEnd(12)} ${severity(finding.severity.padEnd(SEVERITY_WIDTH))} ${oneLine(finding.explain)}  ${colour.dim(finding.rule)}${repeat}`,

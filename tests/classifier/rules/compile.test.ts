@@ -68,6 +68,12 @@ describe('compiling rules', () => {
 
   test('compiled rules carry their file, line and a summary of the matcher', () => {
     const rules = compileYaml(rule('one', "pattern: 'secret'"), 'packs/a.yaml');
-    expect(rules.rules[0]).toMatchObject({ id: 'one', file: 'packs/a.yaml', line: 2, kind: 'pattern', summary: 'secret' });
+    expect(rules.rules[0]).toMatchObject({
+      id: 'one',
+      file: 'packs/a.yaml',
+      line: 2,
+      kind: 'pattern',
+      summary: 'secret',
+    });
   });
 });
