@@ -1,0 +1,34 @@
+// Web links in normalised text, with or without a scheme ("https://x.blogspot.com/p", "linktr.ee/jo",
+// "www.jo.net"), split into host and path for the social and website detectors.
+
+export interface Link {
+  start: number;
+  end: number;
+  /** Lower-case host without "www.". */
+  host: string;
+  /** Path, query and fragment, starting with "/" (or ""). */
+  path: string;
+}
+
+/** A path longer than this is cut: nothing a detector looks at lies that deep, and it bounds the regex. */
+const MAX_PATH_CHARS = 300;
+const LINK = new RegExp(
+  String.raw`(?<![a-z0-9@._%+\-/])(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,24})(?::[0-9]{2,5})?(?![a-z0-9\-@])((?:[/?#][^\s<>"'()\[\]{}]{0,${MAX_PATH_CHARS}})?)`,
+  'g',
+);
+/** Final labels that are file types, not top-level domains: "report.pdf" is not a website. */
+const FILE_EXTENSIONS = new Set(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'jpg', 'jpeg', 'png', 'gif', 'txt', 'csv', 'zip', 'mp3', 'mp4', 'mov', 'html', 'htm', 'heic', 'webp', 'odt', 'rtf', 'pages', 'key', 'numbers', 'eml', 'msg', 'js', 'ts', 'json', 'xml', 'exe']); // prettier-ignore
+const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
+
+export function findLinks(text: string): Link[] {
+  const links: Link[] = [];
+  for (const match of text.matchAll(LINK)) {
+    const host = match[1]!.replace(/^www\./, '');
+    const tld = host.slice(host.lastIndexOf('.') + 1);
+    if (FILE_EXTENSIONS.has(tld)) continue;
+    const path = match[2]!.replace(TRAILING_PUNCTUATION, '');
+    const end = match.index + match[0].length - (match[2]!.length - path.length);
+    links.push({ start: match.index, end, host, path });
+  }
+  return links;
+}

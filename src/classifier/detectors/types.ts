@@ -1,0 +1,32 @@
+// The contract every built-in detector meets (docs/DESIGN.md, "Detectors").
+
+import type { ZodType } from 'zod';
+import type { MappedText } from '../mapped-text.js';
+import type { OrganisationSettings } from '../types.js';
+
+export interface DetectorHit {
+  /** Offsets in the normalised text (UTF-16 code units, end exclusive). */
+  start: number;
+  end: number;
+  detail?: Record<string, string>;
+}
+
+export interface DetectorContext {
+  organisation: OrganisationSettings;
+}
+
+export interface Detector<Options = unknown> {
+  name: string;
+  /** Checks a rule's `detector:` options when rules compile; parse() fills in defaults. */
+  optionsSchema: ZodType<Options>;
+  detect(text: MappedText, options: Options, context: DetectorContext): DetectorHit[];
+}
+
+/** Whether `domain` is one of `domains` or a subdomain of one ("mail.oakfield.sch.uk" under "oakfield.sch.uk"). */
+export function isUnderDomain(domain: string, domains: readonly string[]): boolean {
+  const host = domain.toLowerCase().replace(/\.$/, '');
+  return domains.some((d) => {
+    const own = d.toLowerCase().replace(/^@/, '').replace(/^\*\./, '').replace(/\.$/, '');
+    return own !== '' && (host === own || host.endsWith('.' + own));
+  });
+}

@@ -1,0 +1,86 @@
+// Personal blogs and websites: pages on blog and site-builder hosts, link-in-bio pages, and any domain the sender
+// introduces as "my blog/site/website". Educational sites and the school's own domains pass.
+
+import { z } from 'zod';
+import type { MappedText } from '../mapped-text.js';
+import { isUnderDomain, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { findLinks, type Link } from './links.js';
+import { profileOfLink } from './platforms.js';
+
+const optionsSchema = z.object({}).strict();
+export type WebsiteOptions = z.infer<typeof optionsSchema>;
+
+/** Hosts where a page belongs to one person: blogs, site builders, link-in-bio and creator pages. */
+const PERSONAL_HOSTS: ReadonlyMap<string, string> = new Map([
+  ['blogspot.com', 'blog'], ['blogger.com', 'blog'], ['wordpress.com', 'blog'], ['tumblr.com', 'blog'],
+  ['medium.com', 'blog'], ['substack.com', 'blog'], ['ghost.io', 'blog'], ['livejournal.com', 'blog'],
+  ['hashnode.dev', 'blog'], ['dev.to', 'blog'], ['write.as', 'blog'], ['typepad.com', 'blog'],
+  ['wixsite.com', 'website'], ['wix.com', 'website'], ['squarespace.com', 'website'], ['weebly.com', 'website'],
+  ['jimdosite.com', 'website'], ['strikingly.com', 'website'], ['webflow.io', 'website'], ['carrd.co', 'website'],
+  ['github.io', 'website'], ['gitlab.io', 'website'], ['netlify.app', 'website'], ['vercel.app', 'website'],
+  ['neocities.org', 'website'], ['about.me', 'website'], ['sites.google.com', 'website'], ['godaddysites.com', 'website'],
+  ['linktr.ee', 'link-in-bio'], ['beacons.ai', 'link-in-bio'], ['bio.link', 'link-in-bio'], ['lnk.bio', 'link-in-bio'],
+  ['linkin.bio', 'link-in-bio'], ['campsite.bio', 'link-in-bio'], ['solo.to', 'link-in-bio'], ['taplink.cc', 'link-in-bio'],
+  ['patreon.com', 'creator-page'], ['ko-fi.com', 'creator-page'], ['buymeacoffee.com', 'creator-page'],
+  ['onlyfans.com', 'creator-page'], ['fansly.com', 'creator-page'], ['paypal.me', 'payment-page'],
+  ['cash.app', 'payment-page'], ['monzo.me', 'payment-page'], ['venmo.com', 'payment-page'],
+  ['amazon.co.uk/hz/wishlist', 'wishlist'], ['throne.com', 'wishlist'],
+]); // prettier-ignore
+
+/** Sites teachers send pupils to every day; never personal, even when "my" comes before them. */
+const EDUCATIONAL = [
+  'bbc.co.uk', 'bbc.com', 'gov.uk', 'nhs.uk', 'sch.uk', 'ac.uk', 'nhs.net', 'aqa.org.uk', 'ocr.org.uk', 'wjec.co.uk',
+  'eduqas.co.uk', 'ccea.org.uk', 'sqa.org.uk', 'pearson.com', 'qualifications.pearson.com', 'cambridgeinternational.org',
+  'ucas.com', 'thenational.academy', 'senecalearning.com', 'corbettmaths.com', 'mathsgenie.co.uk', 'sparxmaths.com',
+  'drfrostmaths.com', 'mathswatch.co.uk', 'khanacademy.org', 'educake.co.uk', 'quizlet.com', 'kahoot.it', 'kahoot.com',
+  'wikipedia.org', 'britannica.com', 'nationalgeographic.com', 'classroom.google.com', 'teams.microsoft.com',
+  'office.com', 'microsoft.com', 'gcsepod.com', 'satchelone.com', 'showmyhomework.co.uk', 'firefly.com',
+  'doodlemaths.com', 'timestablesrockstars.co.uk', 'ttrockstars.com', 'readingplus.com', 'accelerated-reader.com',
+  'renaissance.com', 'duolingo.com', 'languagenut.com', 'physicsandmathstutor.com', 'savemyexams.com',
+  'studentfinance.service.gov.uk', 'childline.org.uk', 'nspcc.org.uk', 'ceop.police.uk', 'thinkuknow.co.uk',
+]; // prettier-ignore
+
+/** "my blog", "my own website", "check out my site:" within a few words before the link. */
+const INTRODUCED_AS_MINE =
+  /(?<![a-z0-9])(?:my|our)\s+(?:own\s+|personal\s+|new\s+|little\s+)?(?:blog|vlog|website|web\s?site|site|page|homepage|home\s+page|portfolio|podcast|channel|shop|store|link\s?tree|linktree)\b[^.!?\n]{0,40}$/;
+const INTRODUCTION_WINDOW = 60;
+
+export const websiteDetector: Detector<WebsiteOptions> = {
+  name: 'website',
+  optionsSchema: optionsSchema as z.ZodType<WebsiteOptions>,
+  detect(mapped: MappedText, _options: WebsiteOptions, context: DetectorContext): DetectorHit[] {
+    const text = mapped.text;
+    const hits: DetectorHit[] = [];
+    for (const link of findLinks(text)) {
+      if (isUnderDomain(link.host, context.organisation.domains) || isUnderDomain(link.host, EDUCATIONAL)) continue;
+      // Social profiles are the social detector's; a link is reported once.
+      if (profileOfLink(link.host, link.path) !== undefined) continue;
+      const kind = personalHostKind(link) ?? introducedKind(text, link);
+      if (kind === undefined) continue;
+      if (kind === 'website' && link.host === 'sites.google.com' && mentionsOrganisation(link.path, context)) continue;
+      hits.push({ start: link.start, end: link.end, detail: { host: link.host, kind } });
+    }
+    return hits;
+  },
+};
+
+function personalHostKind(link: Link): string | undefined {
+  for (const [host, kind] of PERSONAL_HOSTS) {
+    const [domain, ...path] = host.split('/');
+    if (!isUnderDomain(link.host, [domain!])) continue;
+    if (path.length > 0 && !link.path.startsWith('/' + path.join('/'))) continue;
+    // The host's own front page ("wordpress.com") is not anyone's site; a subdomain or a path is.
+    if (link.host === domain && link.path.replace(/[/?#]+$/, '') === '') continue;
+    return kind;
+  }
+  return undefined;
+}
+
+function introducedKind(text: string, link: Link): string | undefined {
+  const before = text.slice(Math.max(0, link.start - INTRODUCTION_WINDOW), link.start);
+  return INTRODUCED_AS_MINE.test(before) ? 'personal-site' : undefined;
+}
+
+function mentionsOrganisation(path: string, context: DetectorContext): boolean {
+  return context.organisation.domains.some((domain) => path.includes(domain.toLowerCase()));
+}
