@@ -148,10 +148,3 @@ export async function createReviewApp(deps: ReviewAppDeps): Promise<FastifyInsta
 
   return app;
 }
-
-/** Parses `review.listen` ("127.0.0.1:8025", "[::1]:8025", ":8025") into fastify's listen options. */
-export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen.trim());
-  if (!m) throw new Error(`review.listen: '${listen}' is not HOST:PORT (e.g. 127.0.0.1:8025)`);
-  return { host: m[1] ?? (m[2] || '0.0.0.0'), port: Number(m[3]) };
-}
