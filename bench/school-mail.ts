@@ -34,7 +34,14 @@ const SUBJECTS = [
   'Attendance this half term',
 ];
 
-const GREETINGS = ['Dear parents and carers,', 'Hi Sam,', 'Dear Mrs Patel,', 'Hello Year 9,', 'Dear Jordan,', 'Hi all,'];
+const GREETINGS = [
+  'Dear parents and carers,',
+  'Hi Sam,',
+  'Dear Mrs Patel,',
+  'Hello Year 9,',
+  'Dear Jordan,',
+  'Hi all,',
+];
 
 const PARAGRAPHS = [
   'The coach will leave from the front of the school at 8.45am sharp, so please make sure your child arrives by 8.30am. We expect to be back by 3.15pm, in time for the usual pick-up. Pupils will need a packed lunch, a waterproof coat and sensible shoes, as we will spend most of the day outside on the river bank taking measurements.',
@@ -134,7 +141,9 @@ export function schoolMails(count: number, flaggedShare = 0.15, seed = 20250304)
         '',
       ].join('\r\n');
     } else {
-      raw = [...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', text].join('\r\n');
+      raw = [...headers, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', text].join(
+        '\r\n',
+      );
     }
     mails.push({ raw, flagged });
   }

@@ -59,7 +59,11 @@ export function timeEach<T>(items: readonly T[], fn: (item: T) => void, warmup =
   return items.map((item) => timeOnce(() => fn(item)));
 }
 
-export async function timeEachAsync<T>(items: readonly T[], fn: (item: T) => Promise<unknown>, warmup = 1): Promise<number[]> {
+export async function timeEachAsync<T>(
+  items: readonly T[],
+  fn: (item: T) => Promise<unknown>,
+  warmup = 1,
+): Promise<number[]> {
   for (let round = 0; round < warmup; round++) for (const item of items) await fn(item);
   const samples: number[] = [];
   for (const item of items) samples.push(await timeOnceAsync(() => fn(item)));
