@@ -28,7 +28,8 @@ const RULES = {
       severity: 'high',
       pattern: '\\b07[0-9]{3} ?[0-9]{3} ?[0-9]{3}\\b',
       guidance: 'Communication with children (including the use of technology)',
-      explain: 'A personal mobile number given to a pupil moves contact outside the school’s channels, where it cannot be seen.',
+      explain:
+        'A personal mobile number given to a pupil moves contact outside the school’s channels, where it cannot be seen.',
       advice: 'Give pupils the school office number or use the school’s messaging system.',
       examples: { flag: ['ring me on 07700 900123'], pass: ['ring the office on 01632 960000'] },
     },
@@ -81,7 +82,11 @@ beforeAll(async () => {
       log: { level: 'silent' },
     }),
   );
-  gateway = await serve({ configFile: join(dir, 'chaperone.yaml'), watchFiles: false, logger: pino({ level: 'silent' }) });
+  gateway = await serve({
+    configFile: join(dir, 'chaperone.yaml'),
+    watchFiles: false,
+    logger: pino({ level: 'silent' }),
+  });
   await gateway.store.createUser({
     email: DSL.email,
     roles: ['dsl'],
@@ -104,6 +109,7 @@ beforeAll(async () => {
       '--disable-sync',
     ],
     viewport: { width: 1280, height: 860 },
+    locale: 'en-GB',
   });
 });
 
@@ -115,7 +121,12 @@ afterAll(async () => {
 });
 
 async function send(subject: string, text: string, html?: string): Promise<void> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gateway.smtp.port, secure: false, ignoreTLS: true });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: gateway.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  });
   try {
     await transport.sendMail({ from: `James Morgan <${SENDER}>`, to: PUPIL, subject, text, ...(html ? { html } : {}) });
   } finally {

@@ -22,7 +22,12 @@ interface AuditQuery {
 function detailText(entry: StoredAuditEntry): SafeHtml {
   if (!entry.detail) return html``;
   return html`${Object.entries(entry.detail).map(([key, value]) => {
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    const text =
+      typeof value === 'string'
+        ? value
+        : Array.isArray(value) && value.every((v) => typeof v !== 'object')
+          ? value.join(', ')
+          : JSON.stringify(value);
     return html`<span class="small"
         ><strong>${key}</strong>: ${text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text}</span
       ><br />`;

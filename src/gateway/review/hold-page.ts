@@ -294,12 +294,11 @@ export function holdPageBody(model: HoldPageModel): SafeHtml {
         </div>`
       : ''}
     <div class="message-layout">
-      <div>
+      <div class="message-area">
         ${headersBlock(model)} ${bodyBlock(model)}
         <p class="small">
           <a href="/holds/${item.id}/raw">Download the original message</a> (to pass on to the headteacher or LADO)
         </p>
-        ${historyBlock(model)}
       </div>
       <aside aria-labelledby="findings-heading">
         <h2 id="findings-heading">
@@ -309,11 +308,12 @@ export function holdPageBody(model: HoldPageModel): SafeHtml {
         <ol class="findings">
           ${findings.map((f, i) => findingItem(model, f, i))}
         </ol>
-        <section aria-labelledby="decision-heading">
+        <section class="decision-panel" aria-labelledby="decision-heading">
           <h2 id="decision-heading">Decision</h2>
           ${decisionRecord(item)} ${decisionForms(model)}
           <p class="small"><a href="/audit?hold=${item.id}">See this message's audit record</a></p>
         </section>
       </aside>
+      <div class="history-area">${historyBlock(model)}</div>
     </div>`;
 }

@@ -90,8 +90,14 @@ table.queue tr.overdue td:first-child { box-shadow: inset 4px 0 0 var(--high-edg
   border-radius: .3rem; padding: .05rem .4rem; margin-top: .2rem; }
 .pager { display: flex; gap: 1rem; margin-top: 1rem; align-items: center; }
 
-.message-layout { display: grid; grid-template-columns: minmax(0, 1fr) 22rem; gap: 1.25rem; align-items: start; }
-@media (max-width: 60rem) { .message-layout { grid-template-columns: minmax(0, 1fr); } }
+.message-layout { display: grid; grid-template-columns: minmax(0, 1fr) 22rem; grid-template-areas: "message aside" "history aside";
+  grid-template-rows: auto 1fr; gap: 0 1.25rem; align-items: start; }
+.message-area { grid-area: message; }
+.message-layout > aside { grid-area: aside; }
+.history-area { grid-area: history; }
+@media (max-width: 60rem) {
+  .message-layout { grid-template-columns: minmax(0, 1fr); grid-template-areas: "message" "aside" "history"; grid-template-rows: auto; }
+}
 dl.headers { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: 0 0 1rem; }
 dl.headers dt { color: var(--muted); font-weight: 600; }
 dl.headers dd { margin: 0; overflow-wrap: anywhere; }
@@ -138,6 +144,13 @@ table.plain-table { width: 100%; border-collapse: collapse; background: var(--ca
 table.plain-table th, table.plain-table td { text-align: left; padding: .5rem .7rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.plain-table th { font-size: .85rem; color: var(--muted); background: #fafbfc; }
 
+form.card { max-width: 36rem; display: grid; gap: .8rem; }
+fieldset { border: 1px solid var(--line); border-radius: .4rem; padding: .5rem .8rem .6rem; margin: 0; }
+legend { font-weight: 600; font-size: .92rem; padding: 0 .3rem; }
+section > h3 { margin: 1.5rem 0 .5rem; }
+.decision-panel { background: var(--card); border: 1px solid var(--line); border-radius: .6rem; padding: .2rem 1rem 1rem; margin-top: 1.25rem; }
+.decision-panel h2 { margin-top: .8rem; }
+.decide > p { margin: 0; }
 .login { max-width: 24rem; margin: 3rem auto; }
 .login .card { padding: 1.5rem; }
 .login form { display: grid; gap: .9rem; }
