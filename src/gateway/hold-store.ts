@@ -190,4 +190,6 @@ export interface HoldStore {
   getSession(id: string): Promise<Session | undefined>;
   deleteSession(id: string): Promise<void>;
   deleteExpiredSessions(now: Date): Promise<number>;
+  /** Ends every session of one user (after a password reset or when disabled). Returns how many. */
+  deleteSessionsOf(email: string): Promise<number>;
 }

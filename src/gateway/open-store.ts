@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { HoldStore } from './hold-store.js';
+import { SchemaTooNewError } from './migrations/migration.js';
 
 export class StorageSettingError extends Error {
   constructor(storage: string, problem: string) {
@@ -10,6 +11,14 @@ export class StorageSettingError extends Error {
         "Use 'sqlite:PATH' (e.g. sqlite:./data/chaperone.db) or 'postgres://USER:PASSWORD@HOST:PORT/DATABASE'.",
     );
     this.name = 'StorageSettingError';
+  }
+}
+
+/** The store named by the setting exists in principle but could not be opened (server down, file not writable). */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
   }
 }
 
@@ -41,7 +50,9 @@ export async function openStore(storage: string): Promise<HoldStore> {
     await store.init();
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw error;
+    if (error instanceof SchemaTooNewError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailableError(`cannot open the store at ${redact(value)}: ${redact(reason)}`, { cause: error });
   }
   return store;
 }

@@ -49,7 +49,7 @@ import {
   type SqlDialect,
   type UserRow,
 } from './hold-rows.js';
-import { checkMigrations, SchemaTooNewError } from './migrations/migration.js';
+import { checkMigrations, SchemaTooNewError, type Migration } from './migrations/migration.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
 import { StorageSettingError } from './open-store.js';
 
@@ -118,7 +118,14 @@ export class PostgresStore implements HoldStore {
   private readonly pool: pg.Pool;
   private closed = false;
 
-  constructor(readonly target: PostgresTarget) {
+  private readonly migrations: readonly Migration[];
+
+  /** `migrations` is for tests of the upgrade path; the store's own schema is the default. */
+  constructor(
+    readonly target: PostgresTarget,
+    options: { migrations?: readonly Migration[] } = {},
+  ) {
+    this.migrations = options.migrations ?? POSTGRES_MIGRATIONS;
     if (target.schema !== undefined && !SCHEMA_NAME.test(target.schema)) {
       throw new Error(`PostgreSQL schema name '${target.schema}' is not a plain lower-case name`);
     }
@@ -150,7 +157,7 @@ export class PostgresStore implements HoldStore {
   }
 
   async init(): Promise<void> {
-    checkMigrations(POSTGRES_MIGRATIONS, 'PostgreSQL');
+    checkMigrations(this.migrations, 'PostgreSQL');
     await this.transaction(async (client) => {
       // Relays starting together take turns: the first migrates, the others find the work done.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -167,8 +174,8 @@ export class PostgresStore implements HoldStore {
         'SELECT max(version) AS version FROM schema_version',
       );
       const current = rows[0]?.version ?? 0;
-      if (current > POSTGRES_MIGRATIONS.length) throw new SchemaTooNewError(current, POSTGRES_MIGRATIONS.length);
-      for (const migration of POSTGRES_MIGRATIONS.slice(current)) {
+      if (current > this.migrations.length) throw new SchemaTooNewError(current, this.migrations.length);
+      for (const migration of this.migrations.slice(current)) {
         await client.query(migration.sql);
         await client.query('INSERT INTO schema_version (version, name) VALUES ($1, $2)', [
           migration.version,
@@ -434,6 +441,11 @@ export class PostgresStore implements HoldStore {
 
   async deleteSession(id: string): Promise<void> {
     await this.pool.query('DELETE FROM sessions WHERE id = $1', [id]);
+  }
+
+  async deleteSessionsOf(email: string): Promise<number> {
+    const result = await this.pool.query('DELETE FROM sessions WHERE email = $1', [text(normaliseAddress(email))]);
+    return result.rowCount ?? 0;
   }
 
   async deleteExpiredSessions(now: Date): Promise<number> {

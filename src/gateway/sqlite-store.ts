@@ -48,7 +48,7 @@ import {
   type SqlDialect,
   type UserRow,
 } from './hold-rows.js';
-import { checkMigrations, SchemaTooNewError } from './migrations/migration.js';
+import { checkMigrations, SchemaTooNewError, type Migration } from './migrations/migration.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js';
 
 /** How long a write waits for another process (a second relay, the CLI) to finish its transaction before failing. */
@@ -70,7 +70,14 @@ export class SqliteStore implements HoldStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly path: string) {
+  private readonly migrations: readonly Migration[];
+
+  /** `migrations` is for tests of the upgrade path; the store's own schema is the default. */
+  constructor(
+    readonly path: string,
+    options: { migrations?: readonly Migration[] } = {},
+  ) {
+    this.migrations = options.migrations ?? SQLITE_MIGRATIONS;
     this.db = new Database(path);
     // Set before the first table exists, so purged messages can be handed back to the file system.
     this.db.pragma('auto_vacuum = INCREMENTAL');
@@ -84,7 +91,7 @@ export class SqliteStore implements HoldStore {
   }
 
   async init(): Promise<void> {
-    checkMigrations(SQLITE_MIGRATIONS, 'SQLite');
+    checkMigrations(this.migrations, 'SQLite');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',
     );
@@ -93,8 +100,8 @@ export class SqliteStore implements HoldStore {
         version: number | null;
       };
       const current = row.version ?? 0;
-      if (current > SQLITE_MIGRATIONS.length) throw new SchemaTooNewError(current, SQLITE_MIGRATIONS.length);
-      for (const migration of SQLITE_MIGRATIONS.slice(current)) {
+      if (current > this.migrations.length) throw new SchemaTooNewError(current, this.migrations.length);
+      for (const migration of this.migrations.slice(current)) {
         this.db.exec(migration.sql);
         this.db
           .prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)')
@@ -358,6 +365,10 @@ export class SqliteStore implements HoldStore {
 
   async deleteSession(id: string): Promise<void> {
     this.statement('DELETE FROM sessions WHERE id = ?').run(id);
+  }
+
+  async deleteSessionsOf(email: string): Promise<number> {
+    return this.statement('DELETE FROM sessions WHERE email = ?').run(normaliseAddress(email)).changes;
   }
 
   async deleteExpiredSessions(now: Date): Promise<number> {

@@ -26,7 +26,8 @@ import {
   type StoredAuditEntry,
 } from '../../gateway/hold-store.js';
 import { parseHoldId } from '../../gateway/ids.js';
-import { openStore, StorageSettingError } from '../../gateway/open-store.js';
+import { SchemaTooNewError } from '../../gateway/migrations/migration.js';
+import { openStore, StorageSettingError, StoreUnavailableError } from '../../gateway/open-store.js';
 
 const HELP = `Usage: chaperone queue <command> [ID] [options]
 
@@ -94,7 +95,13 @@ export async function loadCliConfig(configFile: string | undefined): Promise<Loa
 /** Exit code and message for the errors a store command can meet; undefined for faults that are ours. */
 export function describeFailure(command: string, error: unknown): { code: number; message: string } {
   const text = error instanceof Error ? error.message : String(error);
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof StorageSettingError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof StorageSettingError ||
+    error instanceof StoreUnavailableError ||
+    error instanceof SchemaTooNewError
+  ) {
     return { code: 2, message: `chaperone ${command}: ${text}` };
   }
   if (error instanceof DecisionRefusedError) return { code: 1, message: `chaperone ${command}: ${text}` };

@@ -201,7 +201,9 @@ async function change(
       await existing(store, email);
       const passwordHash = await hashPassword(await newPassword(args.passwordStdin));
       await store.updateUser(email, { passwordHash, failedLogins: 0, lockedUntil: undefined });
-      await audit('user.password-reset');
+      // Whoever knew the old password may be signed in with it: their sessions end here.
+      const ended = await store.deleteSessionsOf(email);
+      await audit('user.password-reset', { sessionsEnded: ended });
       console.log(`Set a new password for ${email}.`);
       return 0;
     }
@@ -214,7 +216,8 @@ async function change(
         return 0;
       }
       await store.updateUser(email, { disabled });
-      await audit(disabled ? 'user.disabled' : 'user.enabled');
+      const ended = disabled ? await store.deleteSessionsOf(email) : 0;
+      await audit(disabled ? 'user.disabled' : 'user.enabled', disabled ? { sessionsEnded: ended } : {});
       console.log(`${disabled ? 'Disabled' : 'Enabled'} ${email}.`);
       return 0;
     }

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HoldNotFoundError, UserNotFoundError } from '../../../src/gateway/hold-rows.js';
 import { StateConflictError, type HoldStore } from '../../../src/gateway/hold-store.js';
+import { SchemaTooNewError, type Migration } from '../../../src/gateway/migrations/migration.js';
 import { makeHold, makeUser, rawMessage } from './fixtures.js';
 
 export interface StoreUnderTest {
@@ -11,6 +12,9 @@ export interface StoreUnderTest {
   /** Runs SQL directly against the database, bypassing the store. */
   exec(sql: string): Promise<void>;
   schemaVersion(): Promise<number>;
+  /** The store's own migrations, and a connection to the same database that migrates with a different list. */
+  migrations: readonly Migration[];
+  connectWith(migrations: readonly Migration[]): Promise<HoldStore>;
   cleanup(): Promise<void>;
 }
 
@@ -324,7 +328,7 @@ export function describeHoldStore(name: string, create: () => Promise<StoreUnder
       await store.updateUser('dsl@oakfield.sch.uk', {});
     });
 
-    it('stores sessions, deletes one on logout and sweeps the expired', async () => {
+    it('stores sessions, deletes one on logout, sweeps the expired and ends all of one user', async () => {
       await store.createUser(makeUser('dsl@oakfield.sch.uk'));
       const now = new Date('2025-03-06T12:00:00Z');
       const session = (id: string, hoursLeft: number) => ({
@@ -343,6 +347,9 @@ export function describeHoldStore(name: string, create: () => Promise<StoreUnder
       expect(await store.deleteExpiredSessions(now)).toBe(1);
       expect(await store.getSession('expired')).toBeUndefined();
       expect(await store.getSession('live')).toBeDefined();
+      await store.createSession(session('second', 2));
+      expect(await store.deleteSessionsOf('DSL@oakfield.sch.uk')).toBe(2);
+      expect(await store.getSession('live')).toBeUndefined();
     });
 
     it('applies its migrations once, however often and from however many connections init runs', async () => {
@@ -355,6 +362,24 @@ export function describeHoldStore(name: string, create: () => Promise<StoreUnder
       await Promise.all([other.init(), store.init()]);
       expect(await t.schemaVersion()).toBe(version);
       expect((await other.getHold(hold.id))?.id).toBe(hold.id);
+    });
+
+    it('upgrades an existing database by applying only the new migration steps, once', async () => {
+      const hold = makeHold();
+      await store.putHold(hold);
+      const next = t.migrations.length + 1;
+      const upgraded = [
+        ...t.migrations,
+        { version: next, name: 'test step', sql: 'CREATE TABLE upgrade_probe (note TEXT NOT NULL)' },
+      ];
+      const newer = await t.connectWith(upgraded);
+      others.push(newer);
+      expect(await t.schemaVersion()).toBe(next);
+      await t.exec("INSERT INTO upgrade_probe (note) VALUES ('added by the upgrade')");
+      const again = await t.connectWith(upgraded);
+      others.push(again);
+      expect((await again.getHold(hold.id))?.subject).toBe(hold.subject);
+      await expect(t.connectWith(t.migrations)).rejects.toBeInstanceOf(SchemaTooNewError);
     });
   });
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, redact } from '../../../src/gateway/open-store.js';
+import { openStore, redact, StoreUnavailableError } from '../../../src/gateway/open-store.js';
 import { parsePostgresUrl, PostgresStore } from '../../../src/gateway/postgres-store.js';
 import { SqliteStore } from '../../../src/gateway/sqlite-store.js';
 
@@ -57,6 +57,15 @@ describe('openStore', () => {
   it('never shows a PostgreSQL password in an error', async () => {
     expect(redact('postgres://chaperone:s3cret@db:5432/queue')).toBe('postgres://chaperone:****@db:5432/queue');
     await expect(openStore('postgres://u:s3cret@host/db?schema=Bad')).rejects.not.toThrow(/s3cret/);
+  });
+
+  it('says which store it could not open when the server is not there, without the password', async () => {
+    const attempt = openStore('postgres://chaperone:s3cret@127.0.0.1:1/chaperone');
+    await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(attempt).rejects.toThrow(
+      /^cannot open the store at postgres:\/\/chaperone:\*\*\*\*@127\.0\.0\.1:1\/chaperone: /,
+    );
+    await expect(attempt).rejects.not.toThrow(/s3cret/);
   });
 
   it('passes the rest of a PostgreSQL URL to the driver without the schema', () => {

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import type { Migration } from '../../../src/gateway/migrations/migration.js';
+import { POSTGRES_MIGRATIONS } from '../../../src/gateway/migrations/postgres.js';
 import { PostgresStore } from '../../../src/gateway/postgres-store.js';
 import { describeHoldStore } from './hold-store-suite.js';
 
@@ -30,6 +32,13 @@ async function createPostgres(url: string) {
     },
     async schemaVersion() {
       return store.schemaVersion();
+    },
+    migrations: POSTGRES_MIGRATIONS,
+    async connectWith(migrations: readonly Migration[]) {
+      const other = new PostgresStore({ connectionString: url, schema }, { migrations });
+      opened.push(other);
+      await other.init();
+      return other;
     },
     async cleanup() {
       for (const s of opened) await s.close();

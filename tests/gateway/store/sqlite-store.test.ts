@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { Migration } from '../../../src/gateway/migrations/migration.js';
+import { SQLITE_MIGRATIONS } from '../../../src/gateway/migrations/sqlite.js';
 import { SqliteStore } from '../../../src/gateway/sqlite-store.js';
 import { describeHoldStore } from './hold-store-suite.js';
 
@@ -31,6 +33,13 @@ async function createSqlite() {
     },
     async schemaVersion() {
       return store.schemaVersion();
+    },
+    migrations: SQLITE_MIGRATIONS,
+    async connectWith(migrations: readonly Migration[]) {
+      const other = new SqliteStore(path, { migrations });
+      opened.push(other);
+      await other.init();
+      return other;
     },
     async cleanup() {
       for (const s of opened) await s.close();
