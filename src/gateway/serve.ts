@@ -1,12 +1,13 @@
 // Runs the whole gateway: the SMTP relay, the review app and its scheduler, over one store and one upstream, with
 // reloads on SIGHUP or file changes and a drain on shutdown.
-import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { basename } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { createUpstream, describeUpstream } from './create-upstream.js';
 import type { HoldStore } from './hold-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { parseListen, type ListenAddress } from './networks.js';
+import { createReviewApp } from './review/app.js';
 import { createNotifier, type Notifier } from './notifications.js';
 import { openStore, redact } from './open-store.js';
 import { describePolicy } from './policy.js';
@@ -39,15 +40,6 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** The review app's surface as serve uses it (fastify instance). */
-interface ReviewApp {
-  listen(options: { host: string; port: number }): Promise<string>;
-  close(): Promise<unknown>;
-  server: { address(): AddressInfo | string | null };
-}
-
-type ReviewModule = { createReviewApp(deps: Record<string, unknown>): ReviewApp | Promise<ReviewApp> };
-
 /** Settings a reload cannot change on a running listener: they need a restart. */
 function restartNeeded(previous: Config, next: Config): string[] {
   const keys: string[] = [];
@@ -69,17 +61,6 @@ function restartNeeded(previous: Config, next: Config): string[] {
   return keys;
 }
 
-async function loadReviewModule(): Promise<ReviewModule | undefined> {
-  // Imported by name at run time so the relay also runs from a build without the review app.
-  const specifier = './review/app.js';
-  try {
-    return (await import(specifier)) as ReviewModule;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw error;
-  }
-}
-
 export async function serve(options: ServeOptions): Promise<RunningGateway> {
   let set = await loadRelaySet(options.configFile);
   const config = set.config;
@@ -90,7 +71,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
   const store = await openStore(config.storage);
   let upstream: Upstream | undefined;
   let listener: SmtpListener | undefined;
-  let reviewApp: ReviewApp | undefined;
+  let reviewApp: FastifyInstance | undefined;
   let scheduler: Scheduler | undefined;
   let notifier: Notifier | undefined;
   let reloader: Reloader | undefined;
@@ -118,25 +99,13 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
 
     let reviewAddress: ListenAddress | undefined;
     if (options.review !== false) {
-      const reviewModule = await loadReviewModule();
-      if (reviewModule === undefined) {
-        logger.warn('the review app is not in this build; running the relay only');
-      } else {
-        const reviewListen = parseListen(config.review.listen, 'review.listen');
-        reviewApp = await reviewModule.createReviewApp({
-          config,
-          store,
-          upstream,
-          logger,
-          notifier,
-          rules: () => ruleStatuses(set),
-        });
-        await reviewApp.listen({ host: reviewListen.host, port: reviewListen.port });
-        const bound = reviewApp.server.address();
-        reviewAddress =
-          typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : reviewListen;
-      }
-      scheduler = startScheduler({ config, store, notifier, logger });
+      const reviewListen = parseListen(config.review.listen, 'review.listen');
+      reviewApp = await createReviewApp({ config, store, upstream, logger, notifier, rules: () => ruleStatuses(set) });
+      await reviewApp.listen({ host: reviewListen.host, port: reviewListen.port });
+      const bound = reviewApp.server.address();
+      reviewAddress =
+        typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : reviewListen;
+      scheduler = startScheduler({ config, store, notifier, logger, upstream });
     }
 
     const smtpListener = listener;

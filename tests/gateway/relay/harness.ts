@@ -21,6 +21,8 @@ export interface Sink {
   messages: SinkMessage[];
   /** Makes the sink refuse the next messages at the end of DATA with this reply (e.g. 550 or 451). */
   refuseWith(code: number | undefined, text?: string): void;
+  /** Makes the sink wait this long before answering the end of DATA (a slow upstream). */
+  delayReplies(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export interface Sink {
 export async function startSink(port = 0): Promise<Sink> {
   const messages: SinkMessage[] = [];
   let refusal: { code: number; text: string } | undefined;
+  let delayMs = 0;
   const options: SMTPServerOptions = {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -35,7 +38,8 @@ export async function startSink(port = 0): Promise<Sink> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', () => setTimeout(finish, delayMs));
+      const finish = (): void => {
         if (refusal !== undefined) {
           const error = new Error(refusal.text) as Error & { responseCode: number };
           error.responseCode = refusal.code;
@@ -47,7 +51,7 @@ export async function startSink(port = 0): Promise<Sink> {
           raw: Buffer.concat(chunks),
         });
         callback(null, 'queued by sink');
-      });
+      };
     },
   };
   const server = new SMTPServer(options);
@@ -58,6 +62,9 @@ export async function startSink(port = 0): Promise<Sink> {
     messages,
     refuseWith(code, text = 'refused by sink') {
       refusal = code === undefined ? undefined : { code, text };
+    },
+    delayReplies(ms) {
+      delayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -246,7 +253,8 @@ export class RawClient {
     if (!go.startsWith('354')) return go;
     const body = Buffer.isBuffer(message) ? message : Buffer.from(message, 'utf8');
     const text = body.toString('latin1').replace(/(^|\n)\./g, '$1..');
-    this.write(Buffer.from(text.endsWith('\n') ? `${text}.\r\n` : `${text}\r\n.\r\n`, 'latin1'));
+    // Only CRLF.CRLF ends DATA (a bare-LF dot would be SMTP smuggling), so a bare-LF message still ends with one.
+    this.write(Buffer.from(text.endsWith('\r\n') ? `${text}.\r\n` : `${text}\r\n.\r\n`, 'latin1'));
     return this.reply();
   }
 
