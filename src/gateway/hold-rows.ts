@@ -334,7 +334,7 @@ export function createdAudit(hold: NewHold): AuditEntry {
     action: 'hold.created',
     holdId: hold.id,
     detail: {
-      reason: hold.reason,
+      heldFor: hold.reason,
       score: hold.verdict.score,
       categories: categoriesOf(hold),
       rules: [...new Set(hold.verdict.findings.map((f) => f.rule))],

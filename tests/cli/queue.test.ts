@@ -158,6 +158,15 @@ describe('chaperone queue show', () => {
     expect(shown.audit.map((e) => e.action)).toEqual(['hold.created', 'hold.viewed']);
   });
 
+  it('shows terminal control characters from the message as ? rather than sending them to the terminal', async () => {
+    const hold = makeHold({ subject: 'Hi\u001b[2J\u001b]0;owned\u0007 \u202eevil' });
+    await store.putHold(hold);
+    const result = await runCli(['queue', 'show', hold.id, '--config', config]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(result.stdout).toContain('Hi?[2J?]0;owned? ?evil');
+  });
+
   it('exits 1 for an id no message has', async () => {
     const result = await runCli(['queue', 'show', '0000000AA-BBBBBB', '--config', config]);
     expect(result.code).toBe(1);

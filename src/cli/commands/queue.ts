@@ -257,7 +257,7 @@ async function list(store: HoldStore, opts: QueueOptions, actor: string): Promis
     );
     return 0;
   }
-  console.log(table(items));
+  console.log(terminalSafe(table(items)));
   if (total > items.length) console.log(`\nShowing the newest ${items.length} of ${total}; use --limit to see more.`);
   return 0;
 }
@@ -274,6 +274,14 @@ export function listEntry(item: HeldItem) {
     score: item.score,
     receivedAt: item.receivedAt.toISOString(),
   };
+}
+
+/**
+ * Held mail is written by outsiders: control characters (a terminal escape could rewrite the screen) and bidi
+ * overrides (which can make text read backwards) are shown as '?' rather than acted on by the terminal.
+ */
+function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 function cut(text: string, width: number): string {
@@ -351,7 +359,7 @@ async function show(store: HoldStore, id: string, opts: QueueOptions, actor: str
     );
     return 0;
   }
-  console.log(describeItem(item, [...audit].reverse()));
+  console.log(terminalSafe(describeItem(item, [...audit].reverse())));
   return 0;
 }
 
@@ -401,7 +409,8 @@ function describeItem(item: HeldItem, audit: StoredAuditEntry[]): string {
   } else if (item.state === 'released') lines.push('Delivery: not recorded yet');
   lines.push('', 'Audit trail:');
   for (const entry of audit) {
-    const reason = typeof entry.detail?.reason === 'string' ? `: "${entry.detail.reason}"` : '';
+    const decision = ['hold.released', 'hold.rejected', 'hold.escalated'].includes(entry.action);
+    const reason = decision && typeof entry.detail?.reason === 'string' ? `: "${entry.detail.reason}"` : '';
     const where = entry.remoteAddress ? ` from ${entry.remoteAddress}` : '';
     lines.push(`  ${localTime(entry.at, true)}  ${entry.action.padEnd(20)} ${entry.actor}${where}${reason}`);
   }

@@ -88,7 +88,7 @@ export function describeHoldStore(name: string, create: () => Promise<StoreUnder
         action: 'hold.created',
         holdId: hold.id,
         remoteAddress: '127.0.0.1',
-        detail: { reason: 'flagged', rules: ['personal-mobile', 'secrecy-dont-tell-parents'] },
+        detail: { heldFor: 'flagged', rules: ['personal-mobile', 'secrecy-dont-tell-parents'] },
       });
     });
 

@@ -41,9 +41,12 @@ async function createPostgres(url: string) {
       return other;
     },
     async cleanup() {
-      for (const s of opened) await s.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      try {
+        for (const s of opened) await s.close();
+      } finally {
+        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+        await admin.end();
+      }
     },
   };
 }
