@@ -14,7 +14,7 @@ import {
   STATE_LABELS,
 } from './labels.js';
 import { findingAnchor } from './mark-findings.js';
-import { availableViews, markedParts, renderBody, viewOfFinding, type BodyView } from './message-body.js';
+import { markedParts, renderBody, viewsOfFinding, type BodyView, type FindingPlaces } from './message-body.js';
 import type { DisplayHeaders } from './message-headers.js';
 import { isOverdue, overdueAt } from './overdue.js';
 import { formatDateTime, timeAgo } from './time-format.js';
@@ -23,6 +23,7 @@ export interface HoldPageModel {
   item: HeldItem;
   headers?: DisplayHeaders;
   view?: BodyView;
+  places: FindingPlaces;
   nonce: string;
   viewer: Viewer;
   config: Config;
@@ -39,11 +40,11 @@ export interface HoldPageModel {
 
 function findingPlace(model: HoldPageModel, finding: Finding, index: number): SafeHtml {
   const where = PART_LABELS[model.item.verdict.parts[finding.partIndex]?.kind ?? finding.part];
-  const findingView = viewOfFinding(model.item.verdict, finding);
+  const views = viewsOfFinding(model.places, index);
   const href =
-    findingView === undefined || findingView === model.view
+    views.length === 0 || (model.view !== undefined && views.includes(model.view))
       ? `#${findingAnchor(index)}`
-      : `?view=${findingView}#${findingAnchor(index)}`;
+      : `?view=${views[0]}#${findingAnchor(index)}`;
   return html`in the ${where.toLowerCase()} · <a href="${href}">show in message</a>`;
 }
 
@@ -88,10 +89,10 @@ function findingItem(model: HoldPageModel, finding: Finding, index: number): Saf
 
 function headersBlock(model: HoldPageModel): SafeHtml {
   const { item, headers } = model;
-  const subjects = markedParts(item.verdict, 'subject', model.nonce);
+  const subjects = markedParts(item.verdict, model.places, 'subject', model.nonce);
   const subjectText = headers?.subject ?? item.subject;
   const markedSubject = [...subjects.values()][0] ?? subjectText;
-  const attachmentMarks = markedParts(item.verdict, 'attachment-name', model.nonce);
+  const attachmentMarks = markedParts(item.verdict, model.places, 'attachment-name', model.nonce);
   const attachmentNames = headers?.attachments ?? [...attachmentMarks.keys()];
   return html`<dl class="headers">
     <dt>From</dt>
@@ -125,7 +126,7 @@ function headersBlock(model: HoldPageModel): SafeHtml {
 
 function bodyBlock(model: HoldPageModel): SafeHtml {
   const { item, view } = model;
-  const views = availableViews(item.verdict);
+  const views = model.places.views;
   const other = views.find((v) => v !== view);
   const label = (v: BodyView) => (v === 'html' ? 'formatted version' : 'plain-text version');
   return html`<section class="letter" aria-labelledby="message-heading">
@@ -136,7 +137,7 @@ function bodyBlock(model: HoldPageModel): SafeHtml {
         </p>`
       : ''}
     ${view
-      ? renderBody(item.verdict, view, model.nonce)
+      ? renderBody(item.verdict, model.places, view, model.nonce)
       : html`<p>
           The message could not be read, so there is nothing to show here.
           <a href="/holds/${item.id}/raw">Download the original message</a> to open it in your e-mail program.

@@ -6,7 +6,7 @@ import { decideHold, DecisionRefusedError, type DecisionKind } from './decide-ho
 import type { ReviewAppDeps, Viewer } from './deps.js';
 import { html } from './html.js';
 import { STATE_LABELS } from './labels.js';
-import { availableViews, defaultView, newNonce, type BodyView } from './message-body.js';
+import { defaultView, newNonce, placeFindings, type BodyView } from './message-body.js';
 import { readDisplayHeaders, type DisplayHeaders } from './message-headers.js';
 import { holdPageBody, type HoldPageModel } from './hold-page.js';
 import type { Render } from './render.js';
@@ -119,15 +119,17 @@ export function registerHoldRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
       }
     }
     const requested = request.query.view;
+    const places = placeFindings(item.verdict);
     const view: BodyView | undefined =
-      (requested === 'html' || requested === 'text') && availableViews(item.verdict).includes(requested)
+      (requested === 'html' || requested === 'text') && places.views.includes(requested)
         ? requested
-        : defaultView(item.verdict);
+        : defaultView(places);
     const flash = request.query.done ? FLASH[request.query.done] : undefined;
     const model: HoldPageModel = {
       item,
       ...(headers ? { headers } : {}),
       ...(view ? { view } : {}),
+      places,
       nonce: newNonce(),
       viewer,
       config,

@@ -164,3 +164,109 @@ export function markHtmlSource(source: string, spans: FindingSpan[], nonce: stri
   }
   return out + source.slice(copied);
 }
+
+/** The text a reader sees in HTML source, each character mapped back to the source range it came from. */
+export interface VisibleText {
+  text: string;
+  starts: number[];
+  ends: number[];
+}
+
+export function visibleText(source: string): VisibleText {
+  const out: VisibleText = { text: '', starts: [], ends: [] };
+  let hiddenDepth = 0;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (HIDDEN_ELEMENTS.has(name)) hiddenDepth++;
+        // Block boundaries read as a break, so words either side of </p> are not run together.
+        if (BREAKING_ELEMENTS.has(name)) addBreak(parser.startIndex);
+      },
+      onclosetag(name, isImplied) {
+        if (HIDDEN_ELEMENTS.has(name) && hiddenDepth > 0 && !isImplied) hiddenDepth--;
+        if (BREAKING_ELEMENTS.has(name)) addBreak(parser.startIndex);
+      },
+      ontext(text) {
+        if (hiddenDepth > 0) return;
+        const start = parser.startIndex;
+        const end = parser.endIndex + 1;
+        const entity = end - start !== text.length;
+        for (let i = 0; i < text.length; i++) {
+          out.text += text[i];
+          out.starts.push(entity ? start : start + i);
+          out.ends.push(entity ? end : start + i + 1);
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  function addBreak(at: number): void {
+    out.text += '\n';
+    out.starts.push(at);
+    out.ends.push(at);
+  }
+  parser.write(source);
+  parser.end();
+  return out;
+}
+
+const BREAKING_ELEMENTS = new Set([
+  'p',
+  'br',
+  'div',
+  'li',
+  'tr',
+  'td',
+  'th',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'hr',
+]);
+
+/** Text with every run of white space made one space, and where each kept character was. */
+function collapseSpace(text: string): { text: string; at: number[] } {
+  let out = '';
+  const at: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (/\s/.test(ch)) {
+      if (out.endsWith(' ') || out === '') continue;
+      out += ' ';
+    } else out += ch;
+    at.push(i);
+  }
+  return { text: out, at };
+}
+
+/**
+ * Where a passage found in the plain-text version sits in the HTML source: its `occurrence`-th appearance in the
+ * visible text (white space compared loosely, as the two versions wrap lines differently). Undefined when absent.
+ */
+export function locateInHtml(
+  visible: VisibleText,
+  passage: string,
+  occurrence: number,
+): { start: number; end: number } | undefined {
+  const hay = collapseSpace(visible.text);
+  const needle = collapseSpace(passage).text.trim();
+  if (needle === '') return undefined;
+  let found = -1;
+  let from = 0;
+  for (let n = 0; n <= occurrence; n++) {
+    const next = hay.text.indexOf(needle, from);
+    if (next < 0) break;
+    found = next;
+    from = next + 1;
+  }
+  if (found < 0) return undefined;
+  const first = hay.at[found] as number;
+  const last = hay.at[found + needle.length - 1] as number;
+  const start = visible.starts[first] as number;
+  const end = visible.ends[last] as number;
+  return end > start ? { start, end } : undefined;
+}

@@ -1,26 +1,28 @@
-// The held message as its recipient would see it, with every finding marked in place: the plain-text version
-// (body, signature, quoted reply) or the formatted (HTML) version, sanitised.
+// The held message as its recipient would see it, with every finding marked in place: the formatted (HTML) version,
+// sanitised, or the plain-text version (body, signature, quoted reply). The classifier reports a passage that is in
+// both versions once, usually against the plain text; such findings are found again in the HTML so they show there too.
 import { randomBytes } from 'node:crypto';
 import type { Finding, MessagePart, PartKind, Verdict } from '../../classifier/types.js';
 import { html, trusted, type SafeHtml } from './html.js';
-import { markHtmlSource, markPlainText, type FindingSpan } from './mark-findings.js';
+import { locateInHtml, markHtmlSource, markPlainText, visibleText, type FindingSpan } from './mark-findings.js';
 import { sanitiseMessageHtml } from './sanitise-message.js';
 
 export type BodyView = 'text' | 'html';
 
 const TEXT_KINDS: readonly PartKind[] = ['body', 'signature', 'quoted'];
 
-export function spansFor(findings: readonly Finding[], partIndex: number): FindingSpan[] {
-  const spans: FindingSpan[] = [];
-  findings.forEach((f, index) => {
-    if (f.partIndex === partIndex) spans.push({ index, start: f.start, end: f.end, severity: f.severity });
-  });
-  return spans;
-}
-
 interface IndexedPart {
   part: MessagePart;
   index: number;
+}
+
+/** Where each finding can be shown: spans per part for each view, and which findings each view shows. */
+export interface FindingPlaces {
+  spans: Map<number, FindingSpan[]>;
+  htmlSpans: Map<number, FindingSpan[]>;
+  inHtml: Set<number>;
+  inText: Set<number>;
+  views: BodyView[];
 }
 
 function partsOf(verdict: Verdict, kinds: readonly PartKind[]): IndexedPart[] {
@@ -30,37 +32,73 @@ function partsOf(verdict: Verdict, kinds: readonly PartKind[]): IndexedPart[] {
     .sort((a, b) => a.part.offset - b.part.offset);
 }
 
-export function availableViews(verdict: Verdict): BodyView[] {
+function push(map: Map<number, FindingSpan[]>, key: number, span: FindingSpan): void {
+  const list = map.get(key);
+  if (list) list.push(span);
+  else map.set(key, [span]);
+}
+
+function occurrenceBefore(text: string, passage: string, before: number): number {
+  let count = 0;
+  for (let at = text.indexOf(passage); at >= 0 && at < before; at = text.indexOf(passage, at + 1)) count++;
+  return count;
+}
+
+export function placeFindings(verdict: Verdict): FindingPlaces {
+  const spans = new Map<number, FindingSpan[]>();
+  const htmlSpans = new Map<number, FindingSpan[]>();
+  const inHtml = new Set<number>();
+  const inText = new Set<number>();
+  const htmlParts = partsOf(verdict, ['html']);
+  const visible = htmlParts.map(({ part, index }) => ({ index, text: visibleText(part.text) }));
+  verdict.findings.forEach((finding: Finding, index) => {
+    const span = { index, start: finding.start, end: finding.end, severity: finding.severity };
+    push(spans, finding.partIndex, span);
+    const part = verdict.parts[finding.partIndex];
+    if (part?.kind === 'html') {
+      inHtml.add(index);
+      push(htmlSpans, finding.partIndex, span);
+      return;
+    }
+    if (part === undefined || !TEXT_KINDS.includes(part.kind)) return;
+    inText.add(index);
+    if (part.kind === 'quoted') return;
+    const occurrence = occurrenceBefore(part.text, finding.text, finding.start);
+    for (const v of visible) {
+      const place = locateInHtml(v.text, finding.text, occurrence);
+      if (!place) continue;
+      inHtml.add(index);
+      push(htmlSpans, v.index, { ...span, ...place });
+      break;
+    }
+  });
   const views: BodyView[] = [];
-  if (partsOf(verdict, ['html']).length > 0) views.push('html');
+  if (htmlParts.length > 0) views.push('html');
   if (partsOf(verdict, TEXT_KINDS).length > 0) views.push('text');
+  return { spans, htmlSpans, inHtml, inText, views };
+}
+
+/** The formatted version when there is one and it shows every finding the plain one does; else the plain one. */
+export function defaultView(places: FindingPlaces): BodyView | undefined {
+  if (places.views.length < 2) return places.views[0];
+  return [...places.inText].every((i) => places.inHtml.has(i)) ? 'html' : 'text';
+}
+
+/** Which view shows a body finding (undefined: it is in the subject or an attachment name, shown in both). */
+export function viewsOfFinding(places: FindingPlaces, index: number): BodyView[] {
+  const views: BodyView[] = [];
+  if (places.inHtml.has(index)) views.push('html');
+  if (places.inText.has(index)) views.push('text');
   return views;
-}
-
-/** The formatted version when there is one and it carries at least as many findings as the plain one. */
-export function defaultView(verdict: Verdict): BodyView | undefined {
-  const views = availableViews(verdict);
-  if (views.length < 2) return views[0];
-  const count = (kinds: readonly PartKind[]) =>
-    verdict.findings.filter((f) => kinds.includes(verdict.parts[f.partIndex]?.kind ?? 'subject')).length;
-  return count(['html']) >= count(['body', 'signature']) ? 'html' : 'text';
-}
-
-/** Which view shows a finding in the body (undefined: it is in the subject or an attachment name, shown in both). */
-export function viewOfFinding(verdict: Verdict, finding: Finding): BodyView | undefined {
-  const kind = verdict.parts[finding.partIndex]?.kind;
-  if (kind === 'html') return 'html';
-  if (kind !== undefined && TEXT_KINDS.includes(kind)) return 'text';
-  return undefined;
 }
 
 export function newNonce(): string {
   return randomBytes(9).toString('base64url');
 }
 
-function plainTextBody(verdict: Verdict, nonce: string): SafeHtml {
+function plainTextBody(verdict: Verdict, places: FindingPlaces, nonce: string): SafeHtml {
   return html`${partsOf(verdict, TEXT_KINDS).map(({ part, index }) => {
-    const marked = trusted(markPlainText(part.text, spansFor(verdict.findings, index), nonce));
+    const marked = trusted(markPlainText(part.text, places.spans.get(index) ?? [], nonce));
     if (part.kind === 'quoted') {
       return html`<p class="quoted-label">
           Earlier message quoted in the reply (not checked: these are not the sender's words)
@@ -72,26 +110,27 @@ function plainTextBody(verdict: Verdict, nonce: string): SafeHtml {
   })}`;
 }
 
-function htmlBody(verdict: Verdict, nonce: string): SafeHtml {
+function htmlBody(verdict: Verdict, places: FindingPlaces, nonce: string): SafeHtml {
   return html`${partsOf(verdict, ['html']).map(({ part, index }) => {
-    const marked = markHtmlSource(part.text, spansFor(verdict.findings, index), nonce);
+    const marked = markHtmlSource(part.text, places.htmlSpans.get(index) ?? [], nonce);
     return html`<div class="html-body">${trusted(sanitiseMessageHtml(marked, nonce))}</div>`;
   })}`;
 }
 
-export function renderBody(verdict: Verdict, view: BodyView, nonce: string): SafeHtml {
-  return view === 'html' ? htmlBody(verdict, nonce) : plainTextBody(verdict, nonce);
+export function renderBody(verdict: Verdict, places: FindingPlaces, view: BodyView, nonce: string): SafeHtml {
+  return view === 'html' ? htmlBody(verdict, places, nonce) : plainTextBody(verdict, places, nonce);
 }
 
 /** The subject line or attachment name parts of a kind, with their marks, keyed by part text. */
 export function markedParts(
   verdict: Verdict,
+  places: FindingPlaces,
   kind: 'subject' | 'attachment-name',
   nonce: string,
 ): Map<string, SafeHtml> {
   const marked = new Map<string, SafeHtml>();
   for (const { part, index } of partsOf(verdict, [kind])) {
-    const spans = spansFor(verdict.findings, index);
+    const spans = places.spans.get(index) ?? [];
     if (spans.length > 0 || !marked.has(part.text))
       marked.set(part.text, trusted(markPlainText(part.text, spans, nonce)));
   }

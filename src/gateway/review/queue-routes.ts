@@ -11,6 +11,13 @@ import { canReadContent } from './roles.js';
 import { formatDateTime, timeAgo, waitingFor } from './time-format.js';
 
 export const PAGE_SIZE = 50;
+
+const STATE_FILTER_LABELS: Record<HoldState, string> = {
+  held: 'Waiting',
+  released: 'Released',
+  rejected: 'Rejected',
+  escalated: 'Escalated',
+};
 /** Held items scanned to count the overdue ones; a queue longer than this is already an emergency. */
 const MAX_SCANNED_FOR_COUNTS = 1000;
 const MAX_QUERY_TEXT = 200;
@@ -130,7 +137,7 @@ function filtersForm(view: QueueView): SafeHtml {
     <div>
       <label for="f-state">Status</label>
       <select id="f-state" name="state">
-        ${HOLD_STATES.map((s) => option(s, STATE_LABELS[s], view.state))} ${option('all', 'All', view.state)}
+        ${HOLD_STATES.map((s) => option(s, STATE_FILTER_LABELS[s], view.state))} ${option('all', 'All', view.state)}
       </select>
     </div>
     <div>

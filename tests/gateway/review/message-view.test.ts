@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markHtmlSource, markPlainText } from '../../../src/gateway/review/mark-findings.js';
+import { locateInHtml, markHtmlSource, markPlainText, visibleText } from '../../../src/gateway/review/mark-findings.js';
 import { sanitiseMessageHtml } from '../../../src/gateway/review/sanitise-message.js';
 import { html, trusted } from '../../../src/gateway/review/html.js';
 import { addUser, get, makeHold, signIn, startHarness, type Harness, type SignedIn } from './fixtures.js';
@@ -60,6 +60,19 @@ describe('marking findings', () => {
     expect(sanitiseMessageHtml(marked, 'n')).toBe(
       '<p>Tom <mark class="finding sev-low" id="finding-1" data-findings="1">&amp; Jerry</mark></p>',
     );
+  });
+});
+
+describe('finding a plain-text passage in the HTML', () => {
+  it('matches across tags and differing white space, at the same occurrence', () => {
+    const source = '<p>between us</p><p>and <i>between</i>\n  us again</p>';
+    const second = locateInHtml(visibleText(source), 'between us', 1);
+    expect(source.slice(second?.start, second?.end)).toBe('between</i>\n  us');
+    expect(locateInHtml(visibleText(source), 'not there', 0)).toBeUndefined();
+  });
+
+  it('does not join words either side of a paragraph break', () => {
+    expect(locateInHtml(visibleText('<p>keep this</p><p>between us</p>'), 'thisbetween', 0)).toBeUndefined();
   });
 });
 
@@ -125,11 +138,12 @@ describe('the message page', () => {
     expect(body).toContain('High concern');
   });
 
-  it('shows the formatted version sanitised, with marks, and links plain-text findings to the plain version', async () => {
+  it('shows the formatted version sanitised, marking findings the classifier reported against the plain text too', async () => {
     const htmlBody =
-      '<div><p>Hi <b>Sam</b>, my number is 07700&nbsp;900123</p><script>steal()</script><img src="https://track.example/x.gif"></div>';
+      '<div><p>Hi <b>Sam</b>, my number is 07700&nbsp;900123</p><p>Keep this\n between   us.</p>' +
+      '<script>steal()</script><img src="https://track.example/x.gif"></div>';
     const hold = await makeHold({
-      text: 'Hi Sam, my number is 07700 900123. Love, J',
+      text: 'Hi Sam, my number is 07700 900123\n\nKeep this between us.',
       html: htmlBody,
       flags: [
         {
@@ -139,18 +153,32 @@ describe('the message page', () => {
           severity: 'high',
           in: 'html',
         },
-        { text: 'Love, J', rule: 'affection', category: 'suggestive', severity: 'medium' },
+        { text: 'between us', rule: 'secrecy', category: 'personal-content', severity: 'medium' },
       ],
     });
     await h.store.putHold(hold);
     const page = await get(h.app, dsl, `/holds/${hold.id}`);
     expect(page.body).toContain('Showing the formatted version');
     expect(page.body).toMatch(/<mark class="finding sev-high" id="finding-1"[^>]*>07700\u00a0900123<\/mark>/);
+    expect(page.body).toMatch(/<mark class="finding sev-medium" id="finding-2"[^>]*>between {3}us<\/mark>/);
+    expect(page.body).toContain('href="#finding-2"');
     expect(page.body).not.toContain('steal()');
     expect(page.body).not.toContain('track.example');
-    expect(page.body).toContain('href="?view=text#finding-2"');
     const plain = await get(h.app, dsl, `/holds/${hold.id}?view=text`);
-    expect(plain.body).toMatch(/<mark class="finding sev-medium" id="finding-2"[^>]*>Love, J<\/mark>/);
+    expect(plain.body).toMatch(/<mark class="finding sev-medium" id="finding-2"[^>]*>between us<\/mark>/);
+    expect(plain.body).toContain('href="?view=html#finding-1"');
+  });
+
+  it('opens on the plain-text version when a finding is only there', async () => {
+    const hold = await makeHold({
+      text: 'See you Saturday. Love, J',
+      html: '<p>See you Saturday.</p>',
+      flags: [{ text: 'Love, J', rule: 'affection', category: 'suggestive', severity: 'medium' }],
+    });
+    await h.store.putHold(hold);
+    const page = await get(h.app, dsl, `/holds/${hold.id}`);
+    expect(page.body).toContain('Showing the plain-text version');
+    expect(page.body).toMatch(/<mark class="finding sev-medium" id="finding-1"[^>]*>Love, J<\/mark>/);
   });
 
   it('escapes a hostile subject and sender everywhere', async () => {
