@@ -37,7 +37,7 @@ export async function openStore(storage: string): Promise<HoldStore> {
     if (path === ':memory:')
       throw new StorageSettingError(storage, 'is in memory, so held mail would be lost on restart');
     const file = resolve(path);
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const { SqliteStore } = await import('./sqlite-store.js');
     store = new SqliteStore(file);
   } else if (/^postgres(ql)?:\/\//i.test(value)) {

@@ -1,4 +1,5 @@
 // The embedded hold store: one SQLite file holding the queue, the raw messages, the audit log, users and sessions.
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   StateConflictError,
@@ -78,6 +79,9 @@ export class SqliteStore implements HoldStore {
     options: { migrations?: readonly Migration[] } = {},
   ) {
     this.migrations = options.migrations ?? SQLITE_MIGRATIONS;
+    // Held mail is about children: a new store is readable by its owner only (SQLite gives its -wal and -shm files
+    // the same permissions as the database file).
+    if (path !== ':memory:' && !existsSync(path)) closeSync(openSync(path, 'a', 0o600));
     this.db = new Database(path);
     // Set before the first table exists, so purged messages can be handed back to the file system.
     this.db.pragma('auto_vacuum = INCREMENTAL');

@@ -1,5 +1,5 @@
 // The shared hold-store behaviour against a real SQLite file, plus what only SQLite needs (file settings).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../../src/gateway/migrations/migration.js';
 import { SQLITE_MIGRATIONS } from '../../../src/gateway/migrations/sqlite.js';
 import { SqliteStore } from '../../../src/gateway/sqlite-store.js';
+import { makeHold } from './fixtures.js';
 import { describeHoldStore } from './hold-store-suite.js';
 
 async function createSqlite() {
@@ -61,6 +62,18 @@ describe('SQLite hold store file', () => {
       expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
       expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(store.db.pragma('secure_delete', { simple: true })).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('creates the database and its write-ahead log readable by their owner only', async () => {
+    const t = await createSqlite();
+    try {
+      await t.store.putHold(makeHold());
+      const path = (t.store as SqliteStore).path;
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
     } finally {
       await t.cleanup();
     }
