@@ -79,6 +79,7 @@ export function classifyWith(
     );
   }
 
+  found.sort((a, b) => a.partIndex - b.partIndex || a.start - b.start || a.end - b.end);
   const findings = scoreFindings(withoutAlternativeRepeats(found, parts));
   const score = totalScore(findings);
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;

@@ -1,19 +1,20 @@
 // "Did you mean" suggestions for misspelt keys and names in rule packs and chaperone.yaml.
 
-/** Levenshtein distance, bounded: inputs are keys of a few dozen characters at most. */
+/** Edit distance counting a swap of two neighbouring letters as one edit ("hlod" -> "hold"); inputs are short keys. */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => (rows[i] as number[])[j] as number;
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + cost);
-      diagonal = above;
+      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = d;
     }
   }
-  return row[b.length] as number;
+  return at(a.length, b.length);
 }
 
 const MAX_COMPARED_CHARS = 64;

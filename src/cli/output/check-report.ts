@@ -64,7 +64,7 @@ export function textReport(files: readonly CheckedFile[], colour: Palette): stri
         finding.severity === 'high' ? colour.red : finding.severity === 'medium' ? colour.yellow : colour.dim;
       const repeat = finding.score === 0 ? colour.dim(' (repeat, not scored)') : '';
       out.push(
-        `  ${where.padEnd(12)} ${severity(finding.severity.padEnd(SEVERITY_WIDTH))} ${oneLine(finding.explain)}  ${colour.dim(finding.rule)}${repeat}`,
+        `  ${where.padEnd(12)} ${severity(finding.severity.padEnd(SEVERITY_WIDTH))} ${headline(finding.explain)}  ${colour.dim(finding.rule)}${repeat}`,
       );
       for (const line of excerpt(source, at, at + (finding.end - finding.start), colour)) out.push(`      ${line}`);
     }
@@ -74,8 +74,11 @@ export function textReport(files: readonly CheckedFile[], colour: Palette): stri
   return out.join('\n');
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+/** The explain's first sentence: what the finding is. The rest (why it matters) is in --format json and the review app. */
+function headline(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const end = flat.search(/[.!?](\s|$)/);
+  return end === -1 ? flat : flat.slice(0, end + 1);
 }
 
 function verdictLine(verdict: Verdict): string {

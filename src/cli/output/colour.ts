@@ -1,4 +1,7 @@
-// ANSI colour for terminal output: only on a TTY, and never when NO_COLOR is set (https://no-color.org).
+// Terminal presentation: ANSI colour only on a TTY and never when NO_COLOR is set (https://no-color.org),
+// and file paths shown relative to the working folder.
+
+import path from 'node:path';
 
 export interface Palette {
   enabled: boolean;
@@ -22,4 +25,10 @@ export function palette(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = pr
     bold: wrap(enabled, 1, 22),
     underline: wrap(enabled, 4, 24),
   };
+}
+
+/** A file path as the user would type it: relative to the working folder when inside it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }

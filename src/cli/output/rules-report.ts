@@ -1,12 +1,12 @@
 // How `chaperone rules test` and `chaperone rules list` print.
 
 import type { CompiledRules, ExampleRun } from '../../classifier/index.js';
-import type { Palette } from './colour.js';
+import { displayPath, type Palette } from './colour.js';
 
 export function exampleReport(run: ExampleRun, colour: Palette): string {
   const out: string[] = [];
   for (const f of run.failures) {
-    out.push(`${f.file}:${f.line}:${f.column}  ${colour.red('✖')} ${f.message}`);
+    out.push(`${displayPath(f.file)}:${f.line}:${f.column}  ${colour.red('✖')} ${f.message}`);
     out.push(`    ${colour.dim(f.kind + ':')} ${JSON.stringify(f.example)}`);
   }
   const failed = run.failures.length;
@@ -32,7 +32,7 @@ export function listedRules(rules: CompiledRules): ListedRule[] {
     category: r.category,
     severity: r.severity,
     kind: r.kind,
-    file: r.file,
+    file: displayPath(r.file),
     line: r.line,
     local: r.local,
     summary: r.summary,
