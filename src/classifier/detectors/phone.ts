@@ -66,9 +66,10 @@ export const phoneDetector: Detector<PhoneOptions> = {
     const wanted = new Set(options.types);
     const allowed = options.allowOrganisation ? organisationNumbers(context.organisation.phones) : new Set<string>();
     const hits: DetectorHit[] = [];
+    const budget = { parses: MAX_NUMBER_PARSES };
     for (const match of text.matchAll(CANDIDATE)) {
       if (DATE_LIKE.test(match[0]) || isLabelledIdentifier(text, match.index)) continue;
-      for (const found of readNumbers(match[0], match.index)) {
+      for (const found of readNumbers(match[0], match.index, budget)) {
         if (allowed.has(found.e164)) continue;
         if (!isWanted(wanted, found.type)) continue;
         hits.push({ start: found.start, end: found.end, detail: { numberType: found.type, e164: found.e164 } });
@@ -92,8 +93,16 @@ interface FoundNumber {
 }
 
 /** The numbers in one candidate run: the whole run, or, when it is two numbers written side by side, each. */
-function readNumbers(candidate: string, base: number): FoundNumber[] {
-  const whole = readNumber(candidate, true);
+/**
+ * Metadata look-ups per text. Each costs tens of microseconds, and a page of spaced digits ("0 1 2 3 ...") makes
+ * hundreds of ways to split every run: without a cap a crafted megabyte takes minutes. Past the cap, a run shaped
+ * like a UK or international number is reported unread (type unknown) rather than let through unread.
+ */
+export const MAX_NUMBER_PARSES = 5000;
+
+function readNumbers(candidate: string, base: number, budget: { parses: number }): FoundNumber[] {
+  if (budget.parses <= 0) return unreadNumber(candidate, base);
+  const whole = readNumber(candidate, true, budget);
   if (whole !== undefined) return [{ start: base, end: base + candidate.length, ...whole }];
   // Shorter than two numbers side by side: a wrong number, not two right ones.
   if (candidate.replace(/[^0-9]/g, '').length < MIN_DIGITS_OF_TWO_NUMBERS) return [];
@@ -113,7 +122,7 @@ function readNumbers(candidate: string, base: number): FoundNumber[] {
       const start = groups[first]!.start;
       const end = groups[last]!.end;
       if (start === 0 && end === candidate.length) continue;
-      const number = readNumber(candidate.slice(start, end), false);
+      const number = readNumber(candidate.slice(start, end), false, budget);
       if (number !== undefined) {
         found.push({ start: base + start, end: base + end, ...number });
         first = last + 1;
@@ -126,6 +135,18 @@ function readNumbers(candidate: string, base: number): FoundNumber[] {
   return found;
 }
 
+function unreadNumber(candidate: string, base: number): FoundNumber[] {
+  const digits = dialledDigits(candidate);
+  const count = digits.replace('+', '').length;
+  const shaped = (digits.startsWith('0') || digits.startsWith('+')) && count >= 10 && count <= MAX_DIGITS;
+  return shaped ? [{ start: base, end: base + candidate.length, type: 'unknown', e164: '' }] : [];
+}
+
+function dialledDigits(written: string): string {
+  const digits = written.replace(BRACKETED_TRUNK, '$1').replace(/[^0-9+]/g, '');
+  return digits.startsWith('00') ? '+' + digits.slice(2) : digits;
+}
+
 /** Digit counts a dialable number can have: UK national 8-11 with the 0, E.164 up to 15 after the '+'. */
 const MIN_DIGITS = 7;
 const MAX_DIGITS = 15;
@@ -134,14 +155,18 @@ const MAX_DIGITS = 15;
 const MIN_DIGITS_OF_TWO_NUMBERS = 16;
 
 /** `alone`: the digits are the whole run, so a UK mobile written without its 0 ("7700 900123") may be read. */
-function readNumber(written: string, alone: boolean): { type: string; e164: string } | undefined {
-  let digits = written.replace(BRACKETED_TRUNK, '$1').replace(/[^0-9+]/g, '');
-  if (digits.startsWith('00')) digits = '+' + digits.slice(2);
+function readNumber(
+  written: string,
+  alone: boolean,
+  budget: { parses: number },
+): { type: string; e164: string } | undefined {
+  const digits = dialledDigits(written);
   const count = digits.replace('+', '').length;
   if (count < MIN_DIGITS || count > MAX_DIGITS) return undefined;
   // Without a '+' or trunk 0, only a UK mobile written without its 0 ("7700 900123") reads as a number.
   const withoutTrunk = alone && digits.startsWith('7') && count === 10;
   if (!digits.startsWith('+') && !digits.startsWith('0') && !withoutTrunk) return undefined;
+  if (budget.parses-- <= 0) return undefined;
   const number = parsePhoneNumberFromString(digits, 'GB');
   if (number === undefined) return undefined;
   const e164 = number.number;
@@ -190,9 +215,7 @@ function isLabelledIdentifier(text: string, start: number): boolean {
 function organisationNumbers(phones: readonly string[]): Set<string> {
   const numbers = new Set<string>();
   for (const phone of phones) {
-    let digits = phone.replace(BRACKETED_TRUNK, '$1').replace(/[^0-9+]/g, '');
-    if (digits.startsWith('00')) digits = '+' + digits.slice(2);
-    const number = parsePhoneNumberFromString(digits, 'GB');
+    const number = parsePhoneNumberFromString(dialledDigits(phone), 'GB');
     if (number !== undefined) numbers.add(number.number);
   }
   return numbers;
