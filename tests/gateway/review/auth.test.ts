@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FAILED_LOGINS } from '../../../src/gateway/review/auth-routes.js';
+import { LOGIN_ATTEMPTS_PER_MINUTE, MAX_FAILED_LOGINS } from '../../../src/gateway/review/auth-routes.js';
 import { addUser, attemptLogin, get, post, putPhoneHold, signIn, startHarness, type Harness } from './fixtures.js';
 
 let h: Harness;
@@ -94,6 +94,18 @@ describe('signing in', () => {
     } finally {
       h.clock.now = new Date();
     }
+  });
+
+  it(`answers 429 after ${LOGIN_ATTEMPTS_PER_MINUTE} sign-in attempts a minute from one address`, async () => {
+    const attempt = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: '192.0.2.7',
+        payload: { email: 'x@y.z', password: 'p' },
+      });
+    for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE; i++) expect((await attempt()).statusCode).toBe(403);
+    expect((await attempt()).statusCode).toBe(429);
   });
 
   it('never follows a sign-in redirect to another site', async () => {

@@ -181,6 +181,21 @@ describe('the message page', () => {
     expect(page.body).toMatch(/<mark class="finding sev-medium" id="finding-1"[^>]*>Love, J<\/mark>/);
   });
 
+  it('shows why an unreadable message was held, and offers the original instead of a body', async () => {
+    const hold = await makeHold({ text: 'x', flags: [] });
+    hold.reason = 'unreadable';
+    hold.severity = 'high';
+    hold.verdict = { ...hold.verdict, parts: [], findings: [], problems: ['The message structure could not be read'] };
+    await h.store.putHold(hold);
+    const body = (await get(h.app, dsl, `/holds/${hold.id}`)).body;
+    expect(body).toContain('Could not be read, so it was held to be safe');
+    expect(body).toContain('The message structure could not be read');
+    expect(body).toContain(`/holds/${hold.id}/raw`);
+    const raw = await h.app.inject({ method: 'GET', url: `/holds/${hold.id}/raw`, headers: { cookie: dsl.cookie } });
+    expect(raw.headers['content-disposition']).toContain('attachment');
+    expect((await h.store.listAudit({ holdId: hold.id })).map((e) => e.action)).toContain('hold.downloaded');
+  });
+
   it('escapes a hostile subject and sender everywhere', async () => {
     const hold = await makeHold({
       subject: '<img src=x onerror=alert(1)>',
