@@ -13,9 +13,14 @@ export interface DisplayHeaders {
 /** Attachment names listed; more are summarised as a count. */
 const MAX_ATTACHMENTS_LISTED = 50;
 
+/** "Name <address>" for each mailbox, without the quoting mail headers need. */
 function addresses(value: AddressObject | AddressObject[] | undefined): string {
   if (value === undefined) return '';
-  return (Array.isArray(value) ? value : [value]).map((a) => a.text).join(', ');
+  const mailboxes = (Array.isArray(value) ? value : [value]).flatMap((a) => a.value);
+  return mailboxes
+    .flatMap((m) => (m.group ? m.group : [m]))
+    .map((m) => (m.name ? `${m.name} <${m.address ?? ''}>` : (m.address ?? '')))
+    .join(', ');
 }
 
 export async function readDisplayHeaders(raw: Buffer): Promise<DisplayHeaders> {

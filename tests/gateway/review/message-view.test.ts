@@ -134,6 +134,7 @@ describe('the message page', () => {
     expect(body).toContain('Guidance for Safer Working Practice: Communication with children');
     expect(body).toContain('href="#finding-2"');
     expect(body).toContain('trip-form.pdf');
+    expect(body).toContain('<dd>John Smith &lt;j.smith@oakfield.sch.uk&gt;</dd>');
     expect(body).toContain('pupil.one@students.oakfield.sch.uk');
     expect(body).toContain('High concern');
   });
