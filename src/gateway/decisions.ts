@@ -72,13 +72,22 @@ function sameAddress(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
+/** The address in a header From as displayed (`Mr Smith <j.smith@school>` or a bare address). */
+function headerFromAddress(from: string): string | undefined {
+  const angled = /<([^<>\s]+@[^<>\s]+)>/.exec(from);
+  if (angled) return angled[1];
+  const bare = from.trim();
+  return /^[^\s@<>]+@[^\s@<>]+$/.test(bare) ? bare : undefined;
+}
+
 async function heldItem(deps: DecisionDeps, request: DecisionRequest): Promise<HeldItem> {
   const item = await deps.store.getHold(request.id);
   if (item === undefined) {
     throw new DecisionRefusedError('not-found', request.id, `No held message has the id ${request.id}.`);
   }
   // Safeguarding is a second pair of eyes: the sender never clears their own message, however senior.
-  if (sameAddress(request.actor, item.envelope.mailFrom) || sameAddress(request.actor, item.envelope.authUser)) {
+  const senders = [item.envelope.mailFrom, item.envelope.authUser, headerFromAddress(item.from)];
+  if (senders.some((sender) => sameAddress(request.actor, sender))) {
     throw new DecisionRefusedError(
       'own-message',
       request.id,

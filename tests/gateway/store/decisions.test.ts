@@ -191,6 +191,16 @@ describe('deciding on a held message', () => {
     expect(sink.messages).toHaveLength(0);
   });
 
+  it('refuses the author named in the From header even when the envelope sender differs', async () => {
+    const hold = makeHold({ sender: 'noreply@oakfield.sch.uk' });
+    hold.from = 'Ms Dee <DSL@oakfield.sch.uk>';
+    await store.putHold(hold);
+    await expect(releaseHold(deps, { id: hold.id, actor: 'dsl@oakfield.sch.uk' })).rejects.toMatchObject({
+      code: 'own-message',
+    });
+    expect((await releaseHold(deps, { id: hold.id, actor: 'deputy@oakfield.sch.uk' })).item.state).toBe('released');
+  });
+
   it('requires a reason to reject or escalate', async () => {
     const hold = await held(store);
     await expect(rejectHold(deps, { id: hold.id, actor: 'dsl@x' })).rejects.toMatchObject({ code: 'reason-required' });
