@@ -83,7 +83,7 @@ function htmlParts(html: string): MessagePart[] {
     marked.filter((m) => m.kind === 'signature' && !quoted.some((q) => contains(q, m.region))).map((m) => m.region),
   );
   const authored = complement(mergeRegions([...quoted, ...signatures]), html.length).filter(
-    (region) => htmlToText(html.slice(region.start, region.end)).text.trim() !== '',
+    (region) => renderedText(rendered, region).text.trim() !== '',
   );
   const regions: { kind: PartKind; region: TextRegion }[] = [
     ...quoted.map((region) => ({ kind: 'quoted' as const, region })),
@@ -91,7 +91,7 @@ function htmlParts(html: string): MessagePart[] {
   ];
   const lastAuthored = authored[authored.length - 1];
   for (const region of authored) {
-    const split = region === lastAuthored && signatures.length === 0 ? htmlSignatureStart(html, region) : undefined;
+    const split = region === lastAuthored && signatures.length === 0 ? htmlSignatureStart(rendered, region) : undefined;
     if (split !== undefined) {
       regions.push({ kind: 'html', region: { start: region.start, end: split } });
       regions.push({ kind: 'signature', region: { start: split, end: region.end } });
@@ -155,11 +155,28 @@ function isCitation(name: string, attribs: Record<string, string>): boolean {
 }
 
 /** Source offset where a signature starts within an authored HTML region, found in its rendered text. */
-function htmlSignatureStart(html: string, region: TextRegion): number | undefined {
-  const rendered = htmlToText(html.slice(region.start, region.end));
-  const start = findSignatureStart(rendered.text);
-  if (start === undefined) return undefined;
-  return region.start + toOriginalSpan(rendered, start, start + 1).start;
+function htmlSignatureStart(rendered: MappedText, region: TextRegion): number | undefined {
+  const { text, from } = renderedText(rendered, region);
+  const start = findSignatureStart(text);
+  return start === undefined ? undefined : rendered.starts[from + start];
+}
+
+/** The rendered text whose source lies in `region` (rendering is monotone, so it is one slice), and where it starts. */
+function renderedText(rendered: MappedText, region: TextRegion): { text: string; from: number } {
+  const from = firstRenderedAtOrAfter(rendered, region.start);
+  const to = firstRenderedAtOrAfter(rendered, region.end);
+  return { text: rendered.text.slice(from, to), from };
+}
+
+function firstRenderedAtOrAfter(rendered: MappedText, offset: number): number {
+  let low = 0;
+  let high = rendered.text.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (rendered.starts[middle]! < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function sourceSpan(rendered: MappedText, region: TextRegion): TextRegion {

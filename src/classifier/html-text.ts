@@ -21,6 +21,8 @@ const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote'
 const CELL = new Set(['td', 'th']);
 
 const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
+/** Whitespace a browser collapses that the fast path cannot pass through as it stands. */
+const HARD_WHITESPACE = /[\t\n\r\f]| {2}/;
 /** Link targets that carry contact details a reader can follow even when the link text hides them. */
 const CONTACT_LINK = /^(?:https?:\/\/|mailto:|tel:|sms:)/i;
 
@@ -92,6 +94,18 @@ export function htmlToText(html: string): MappedText {
         // A decoded entity ("&amp;") is shorter than its source; each of its chars maps to the whole entity.
         const aligned = text.length === end - start;
         if (link !== undefined) link.text += text;
+        if (aligned && !HARD_WHITESPACE.test(text)) {
+          // Fast path, most text nodes: words separated by single spaces need no collapsing inside.
+          const lead = text.charCodeAt(0) === 32 ? 1 : 0;
+          const trail = text.length > lead && text.charCodeAt(text.length - 1) === 32 ? 1 : 0;
+          if (lead > 0 && out.size > 0 && pendingBreaks === 0 && pendingSpace < 0) pendingSpace = start;
+          if (text.length - lead - trail > 0) {
+            beforeWord();
+            out.emitAligned(text.slice(lead, text.length - trail), start + lead);
+            if (trail > 0) pendingSpace = end - 1;
+          }
+          return;
+        }
         let previousEnd = 0;
         for (const word of text.matchAll(NON_SPACE_RUN)) {
           if (word.index > previousEnd && out.size > 0 && pendingBreaks === 0) {
