@@ -4,7 +4,7 @@ import type { AuditFilter, StoredAuditEntry } from '../hold-store.js';
 import { parseHoldId } from '../ids.js';
 import type { ReviewAppDeps, Viewer } from './deps.js';
 import { html, type SafeHtml } from './html.js';
-import { auditActionLabel } from './labels.js';
+import { auditActionLabel, auditDetailLabel } from './labels.js';
 import type { Render } from './render.js';
 import { canReadAudit } from './roles.js';
 import { formatDateTime } from './time-format.js';
@@ -29,7 +29,8 @@ function detailText(entry: StoredAuditEntry): SafeHtml {
           ? value.join(', ')
           : JSON.stringify(value);
     return html`<span class="small"
-        ><strong>${key}</strong>: ${text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text}</span
+        ><strong>${auditDetailLabel(key)}</strong>:
+        ${text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text}</span
       ><br />`;
   })}`;
 }

@@ -79,5 +79,34 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 };
 
 export function auditActionLabel(action: string): string {
-  return AUDIT_ACTION_LABELS[action] ?? action;
+  return Object.hasOwn(AUDIT_ACTION_LABELS, action) ? (AUDIT_ACTION_LABELS[action] as string) : action;
+}
+
+/** Names for the details audit entries carry; unknown keys are shown as they are. */
+export const AUDIT_DETAIL_LABELS: Record<string, string> = {
+  reason: 'Reason',
+  score: 'Score (5 or more holds)',
+  categories: 'Concerns',
+  rules: 'Rules',
+  sender: 'Sender',
+  recipients: 'Recipients',
+  from: 'Status before',
+  attempt: 'Attempt',
+  response: 'Mail server reply',
+  permanent: 'Refused for good',
+  kind: 'Notice',
+  finding: 'Finding',
+  rule: 'Rule',
+  verdict: 'Feedback',
+  email: 'User',
+  roles: 'Roles',
+  failedLogins: 'Failed sign-ins in a row',
+  lockedUntil: 'Locked until',
+  count: 'Messages removed',
+  decidedBefore: 'Decided before',
+  retentionDays: 'Kept for (days)',
+};
+
+export function auditDetailLabel(key: string): string {
+  return Object.hasOwn(AUDIT_DETAIL_LABELS, key) ? (AUDIT_DETAIL_LABELS[key] as string) : key;
 }
