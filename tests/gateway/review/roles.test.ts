@@ -68,6 +68,26 @@ describe('an admin (without the dsl role)', () => {
     expect((await h.store.getUser('leaver@oakfield.sch.uk'))?.disabled).toBe(true);
     expect((await get(h.app, leaver, '/')).statusCode).toBe(303);
   });
+
+  it('enables a disabled user again, clearing any lock, and audits both changes', async () => {
+    await h.store.updateUser('leaver@oakfield.sch.uk', {
+      lockedUntil: new Date(Date.now() + 3_600_000),
+      failedLogins: 3,
+    });
+    await post(h.app, admin, '/admin/users/enable', { email: 'leaver@oakfield.sch.uk' });
+    const user = await h.store.getUser('leaver@oakfield.sch.uk');
+    expect(user).toMatchObject({ disabled: false, failedLogins: 0 });
+    expect(user?.lockedUntil).toBeUndefined();
+    await signIn(h.app, 'leaver@oakfield.sch.uk');
+    const actions = (await h.store.listAudit({ actor: 'admin@oakfield.sch.uk' })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['user.disabled', 'user.enabled']));
+  });
+
+  it('cannot disable their own account', async () => {
+    const response = await post(h.app, admin, '/admin/users/disable', { email: 'admin@oakfield.sch.uk' });
+    expect(response.statusCode).toBe(400);
+    expect((await h.store.getUser('admin@oakfield.sch.uk'))?.disabled).toBe(false);
+  });
 });
 
 describe('an auditor', () => {
@@ -100,6 +120,14 @@ describe('an auditor', () => {
         })
       ).statusCode,
     ).toBe(403);
+  });
+});
+
+describe('health check', () => {
+  it('answers ok without signing in, and shows nothing else', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('ok');
   });
 });
 
