@@ -1,7 +1,9 @@
 // `chaperone users` as an administrator runs it: the built command against a real SQLite store.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/gateway/passwords.js';
 import { SqliteStore } from '../../src/gateway/sqlite-store.js';
@@ -122,6 +124,43 @@ describe('chaperone users', () => {
     expect(text.stdout).toMatch(/^EMAIL\s+ROLES\s+STATUS\s+ADDED\n/);
     expect(text.stdout).toMatch(/audit@oakfield\.sch\.uk\s+auditor\s+disabled/);
   });
+
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'asks for the password twice on a terminal without showing it (needs util-linux script for a terminal)',
+    async () => {
+      const bin = fileURLToPath(new URL('../../bin/chaperone.js', import.meta.url));
+      const command = [
+        process.execPath,
+        bin,
+        'users',
+        'add',
+        'dsl@oakfield.sch.uk',
+        '--role',
+        'dsl',
+        '--config',
+        config,
+      ];
+      const child = spawn('/usr/bin/script', ['-qec', command.map((a) => `'${a}'`).join(' '), '/dev/null'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let screen = '';
+      const answered = new Set<string>();
+      child.stdout.on('data', (chunk: Buffer) => {
+        screen += chunk.toString();
+        for (const prompt of ['New password:', 'Type it again:']) {
+          if (screen.includes(prompt) && !answered.has(prompt)) {
+            answered.add(prompt);
+            child.stdin.write(`${password}\r`);
+          }
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(screen).toContain('Added dsl@oakfield.sch.uk (dsl).');
+      expect(screen).not.toContain(password);
+      expect(await verifyPassword(password, (await store.getUser('dsl@oakfield.sch.uk'))!.passwordHash)).toBe(true);
+    },
+  );
 
   it('prints a password hash for SMTP users in the configuration', async () => {
     const result = await runCli(['users', 'hash', '--password-stdin'], `${password}\n`);

@@ -282,9 +282,9 @@ async function newPassword(fromStdin: boolean): Promise<string> {
     if (!process.stdin.isTTY) {
       throw new UsageError('there is no terminal to ask for the password on: pipe it in with --password-stdin');
     }
-    password = await askHidden('New password: ');
-    const again = await askHidden('Type it again: ');
-    if (again !== password) throw new UsageError('the two passwords differ; nothing was changed');
+    const [first, again] = await askHidden(['New password: ', 'Type it again: ']);
+    if (again !== first) throw new UsageError('the two passwords differ; nothing was changed');
+    password = first ?? '';
   }
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new UsageError(
@@ -309,30 +309,40 @@ async function firstLineOfStdin(): Promise<string> {
   return text.split(/\r?\n/)[0] ?? '';
 }
 
-/** Reads one line from the terminal in raw mode, echoing nothing; Ctrl-C abandons the command. */
-function askHidden(prompt: string): Promise<string> {
+/**
+ * Asks each prompt in turn and reads one line per prompt from the terminal, echoing nothing. Raw mode is on before
+ * the first prompt appears and stays on until the last answer, so nothing typed early is echoed. Ctrl-C abandons.
+ */
+function askHidden(prompts: readonly string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    process.stderr.write(prompt);
+    const answers: string[] = [];
+    let typed = '';
     stdin.setRawMode(true);
     stdin.resume();
-    let typed = '';
     const finish = (error?: Error) => {
       stdin.off('data', onData);
       stdin.setRawMode(false);
       stdin.pause();
-      process.stderr.write('\n');
-      if (error) reject(error);
-      else resolve(typed);
+      if (error) {
+        process.stderr.write('\n');
+        reject(error);
+      } else resolve(answers);
     };
     const onData = (chunk: Buffer) => {
       for (const char of chunk.toString('utf8')) {
-        if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003') return finish(new UsageError('cancelled; nothing was changed'));
-        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        if (char === '\r' || char === '\n') {
+          answers.push(typed);
+          typed = '';
+          process.stderr.write('\n');
+          if (answers.length === prompts.length) return finish();
+          process.stderr.write(prompts[answers.length]!);
+        } else if (char === '\u0003') return finish(new UsageError('cancelled; nothing was changed'));
+        else if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
         else if (char >= ' ' && typed.length <= MAX_PASSWORD_LENGTH) typed += char;
       }
     };
     stdin.on('data', onData);
+    process.stderr.write(prompts[0]!);
   });
 }
