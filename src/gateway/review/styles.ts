@@ -113,6 +113,11 @@ mark.sev-high { background: var(--high-mark); border-color: var(--high-edge); }
 mark.sev-medium { background: var(--medium-mark); border-color: var(--medium-edge); }
 mark.sev-low { background: var(--low-mark); border-color: var(--low-edge); }
 mark.finding:target, .anchor:target + mark { outline: 3px solid var(--focus); }
+/* Screen readers rarely announce <mark>; say where a flagged passage starts and ends, without showing it. */
+mark.finding::before, mark.finding::after { clip-path: inset(100%); clip: rect(1px, 1px, 1px, 1px); height: 1px; width: 1px;
+  overflow: hidden; position: absolute; white-space: nowrap; }
+mark.finding::before { content: " [flagged] "; }
+mark.finding::after { content: " [end of flagged text] "; }
 .inert-link { text-decoration: underline dotted; color: var(--link); }
 .inert-image { display: inline-block; background: #eef1f5; color: var(--muted); font-size: .85rem; padding: 0 .3rem; border-radius: .2rem; }
 .view-switch { font-size: .9rem; margin: 0 0 .6rem; }
