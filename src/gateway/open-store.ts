@@ -30,29 +30,35 @@ export function redact(storage: string): string {
 /** `sqlite:PATH` (relative to the working folder; the folder is created) or `postgres://...` / `postgresql://...`. */
 export async function openStore(storage: string): Promise<HoldStore> {
   const value = storage.trim();
-  let store: HoldStore;
+  let create: () => Promise<HoldStore>;
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length);
     if (path === '') throw new StorageSettingError(storage, 'names no file after sqlite:');
-    if (path === ':memory:')
+    if (path === ':memory:') {
       throw new StorageSettingError(storage, 'is in memory, so held mail would be lost on restart');
+    }
     const file = resolve(path);
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const { SqliteStore } = await import('./sqlite-store.js');
-    store = new SqliteStore(file);
+    create = async () => {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      const { SqliteStore } = await import('./sqlite-store.js');
+      return new SqliteStore(file);
+    };
   } else if (/^postgres(ql)?:\/\//i.test(value)) {
     const { PostgresStore, parsePostgresUrl } = await import('./postgres-store.js');
-    store = new PostgresStore(parsePostgresUrl(value));
+    const target = parsePostgresUrl(value);
+    create = async () => new PostgresStore(target);
   } else {
     throw new StorageSettingError(storage, 'is not a storage Chaperone knows');
   }
+  let store: HoldStore | undefined;
   try {
+    store = await create();
     await store.init();
+    return store;
   } catch (error) {
-    await store.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
     if (error instanceof SchemaTooNewError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreUnavailableError(`cannot open the store at ${redact(value)}: ${redact(reason)}`, { cause: error });
   }
-  return store;
 }

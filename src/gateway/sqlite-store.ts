@@ -83,12 +83,13 @@ export class SqliteStore implements HoldStore {
     // the same permissions as the database file).
     if (path !== ':memory:' && !existsSync(path)) closeSync(openSync(path, 'a', 0o600));
     this.db = new Database(path);
+    // First, so the settings below wait for a relay that is mid-write instead of failing at once.
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Set before the first table exists, so purged messages can be handed back to the file system.
     this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is fsync'd before it returns, so the relay's 250 after putHold is a promise kept across power loss.
     this.db.pragma('synchronous = FULL');
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.pragma('foreign_keys = ON');
     // Held mail is personal data about children: deleted rows are overwritten, not left in free pages.
     this.db.pragma('secure_delete = ON');

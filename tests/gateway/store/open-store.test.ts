@@ -1,5 +1,5 @@
 // The `storage` setting: which store it opens, and what it says when the value is wrong.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,20 @@ describe('openStore', () => {
       /^cannot open the store at postgres:\/\/chaperone:\*\*\*\*@127\.0\.0\.1:1\/chaperone: /,
     );
     await expect(attempt).rejects.not.toThrow(/s3cret/);
+  });
+
+  it('says which SQLite file it could not open', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'chaperone-open-'));
+    try {
+      writeFileSync(join(folder, 'not-a-folder'), '');
+      await expect(openStore(`sqlite:${join(folder, 'not-a-folder', 'queue.db')}`)).rejects.toThrow(
+        /^cannot open the store at sqlite:.*not-a-folder\/queue\.db: /,
+      );
+      writeFileSync(join(folder, 'garbage.db'), 'this is not a database, just text long enough to have a header');
+      await expect(openStore(`sqlite:${join(folder, 'garbage.db')}`)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('passes the rest of a PostgreSQL URL to the driver without the schema', () => {
