@@ -5,7 +5,7 @@ import { Parser } from 'htmlparser2';
 import type { MessageInput, MessagePart, PartKind, SourceKind } from './types.js';
 import { findQuotedRegions, type TextRegion } from './extract-quoted.js';
 import { findSignatureStart } from './extract-signature.js';
-import { htmlToText } from './html-text.js';
+import { htmlToText, MAX_HTML_DEPTH } from './html-text.js';
 import { toOriginalSpan, type MappedText } from './mapped-text.js';
 
 /**
@@ -109,6 +109,7 @@ function markedHtmlRegions(html: string): MarkedRegion[] {
   const stack: (MarkedRegion | undefined)[] = [];
   let insideMarked = 0;
   let quotedToEnd: number | undefined;
+  let stopped = false;
   const parser = new Parser(
     {
       onopentag(name, attribs) {
@@ -124,8 +125,15 @@ function markedHtmlRegions(html: string): MarkedRegion[] {
         const region = kind && { kind, region: { start: parser.startIndex, end: html.length } };
         if (region) insideMarked++;
         stack.push(region);
+        if (stack.length > MAX_HTML_DEPTH && !stopped) {
+          // Too deep to follow (see MAX_HTML_DEPTH): regions still open run to the end, nothing more is marked.
+          stopped = true;
+          parser.pause();
+          for (const open of stack) if (open) regions.push(open);
+        }
       },
       onclosetag() {
+        if (stopped) return;
         const region = stack.pop();
         if (region) {
           region.region.end = Math.min(html.length, parser.endIndex + 1);
@@ -134,6 +142,7 @@ function markedHtmlRegions(html: string): MarkedRegion[] {
         }
       },
       onend() {
+        if (stopped) return;
         // Unclosed marked elements run to the end of the document.
         for (const region of stack) if (region) regions.push(region);
       },

@@ -21,6 +21,13 @@ const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote'
 const CELL = new Set(['td', 'th']);
 
 const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
+/**
+ * Elements open at once. htmlparser2's open-element stack makes each open tag cost its depth, so 300,000 unclosed
+ * <b> tags took 26 s; browsers stop nesting at 512 too (Blink's HTML parser tree-depth limit).
+ */
+export const MAX_HTML_DEPTH = 512;
+const TAG_OR_TEXT = /<[^>]*>?|[^<]+/g;
+
 /** Whitespace a browser collapses that the fast path cannot pass through as it stands. */
 const HARD_WHITESPACE = /[\t\n\r\f]| {2}/;
 /** Link targets that carry contact details a reader can follow even when the link text hides them. */
@@ -59,9 +66,46 @@ export function htmlToText(html: string): MappedText {
     pendingSpace = -1;
   };
 
+  const addText = (text: string, start: number, end: number): void => {
+    // A decoded entity ("&amp;") is shorter than its source; each of its chars maps to the whole entity.
+    const aligned = text.length === end - start;
+    if (link !== undefined) link.text += text;
+    if (aligned && !HARD_WHITESPACE.test(text)) {
+      // Fast path, most text nodes: words separated by single spaces need no collapsing inside.
+      const lead = text.charCodeAt(0) === 32 ? 1 : 0;
+      const trail = text.length > lead && text.charCodeAt(text.length - 1) === 32 ? 1 : 0;
+      if (lead > 0 && out.size > 0 && pendingBreaks === 0 && pendingSpace < 0) pendingSpace = start;
+      if (text.length - lead - trail > 0) {
+        beforeWord();
+        out.emitAligned(text.slice(lead, text.length - trail), start + lead);
+        if (trail > 0) pendingSpace = end - 1;
+      }
+      return;
+    }
+    let previousEnd = 0;
+    for (const word of text.matchAll(NON_SPACE_RUN)) {
+      if (word.index > previousEnd && out.size > 0 && pendingBreaks === 0) {
+        pendingSpace = aligned ? start + previousEnd : start;
+      }
+      beforeWord();
+      if (aligned) out.emitAligned(word[0], start + word.index);
+      else out.emit(word[0], start, end);
+      previousEnd = word.index + word[0].length;
+    }
+    if (previousEnd < text.length && out.size > 0 && pendingBreaks === 0 && pendingSpace < 0) {
+      pendingSpace = aligned ? start + previousEnd : start;
+    }
+  };
+
+  let depth = 0;
+  let stoppedAt = -1;
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        if (++depth > MAX_HTML_DEPTH && stoppedAt < 0) {
+          stoppedAt = parser.endIndex + 1;
+          parser.pause();
+        }
         if (HIDDEN.has(name)) hiddenDepth++;
         else if (name === 'br') lineBreak(1, true);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
@@ -72,6 +116,7 @@ export function htmlToText(html: string): MappedText {
         }
       },
       onclosetag(name) {
+        depth--;
         if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
         else if (BLOCK.has(name)) lineBreak(1, false);
@@ -89,41 +134,19 @@ export function htmlToText(html: string): MappedText {
       },
       ontext(text) {
         if (hiddenDepth > 0) return;
-        const start = parser.startIndex;
-        const end = Math.min(html.length, parser.endIndex + 1);
-        // A decoded entity ("&amp;") is shorter than its source; each of its chars maps to the whole entity.
-        const aligned = text.length === end - start;
-        if (link !== undefined) link.text += text;
-        if (aligned && !HARD_WHITESPACE.test(text)) {
-          // Fast path, most text nodes: words separated by single spaces need no collapsing inside.
-          const lead = text.charCodeAt(0) === 32 ? 1 : 0;
-          const trail = text.length > lead && text.charCodeAt(text.length - 1) === 32 ? 1 : 0;
-          if (lead > 0 && out.size > 0 && pendingBreaks === 0 && pendingSpace < 0) pendingSpace = start;
-          if (text.length - lead - trail > 0) {
-            beforeWord();
-            out.emitAligned(text.slice(lead, text.length - trail), start + lead);
-            if (trail > 0) pendingSpace = end - 1;
-          }
-          return;
-        }
-        let previousEnd = 0;
-        for (const word of text.matchAll(NON_SPACE_RUN)) {
-          if (word.index > previousEnd && out.size > 0 && pendingBreaks === 0) {
-            pendingSpace = aligned ? start + previousEnd : start;
-          }
-          beforeWord();
-          if (aligned) out.emitAligned(word[0], start + word.index);
-          else out.emit(word[0], start, end);
-          previousEnd = word.index + word[0].length;
-        }
-        if (previousEnd < text.length && out.size > 0 && pendingBreaks === 0 && pendingSpace < 0) {
-          pendingSpace = aligned ? start + previousEnd : start;
-        }
+        addText(text, parser.startIndex, Math.min(html.length, parser.endIndex + 1));
       },
     },
     { decodeEntities: true },
   );
   parser.end(html);
+  // Past the depth cap the rest is read with its tags stripped: all its words are still screened.
+  if (stoppedAt >= 0) {
+    for (const piece of html.slice(stoppedAt).matchAll(TAG_OR_TEXT)) {
+      if (piece[0].startsWith('<')) continue;
+      addText(piece[0], stoppedAt + piece.index, stoppedAt + piece.index + piece[0].length);
+    }
+  }
   return out.build();
 }
 

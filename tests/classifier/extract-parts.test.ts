@@ -144,3 +144,11 @@ describe('extractParts on HTML', () => {
     ]);
   });
 });
+
+describe('extractParts on hostile HTML', () => {
+  it('marks nothing it cannot follow past the depth cap and still returns parts', () => {
+    const html = '<div>mine</div>' + '<blockquote type="cite">'.repeat(100_000) + 'deep';
+    const parts = extractParts({ html });
+    expect(parts.map((p) => p.kind)).toEqual(['html', 'quoted']);
+  });
+});
