@@ -105,8 +105,9 @@ const CHARSET_PARAMETER = /charset\s*=\s*"?([a-z0-9_.:()+-]{1,60})"?/gi;
 function structureProblems(bytes: Buffer): string[] {
   const problems: string[] = [];
   const source = bytes.toString('latin1');
+  const headers = headerBlocks(source);
   const boundaries = new Set<string>();
-  for (const match of source.matchAll(BOUNDARY_PARAMETER)) {
+  for (const match of headers.matchAll(BOUNDARY_PARAMETER)) {
     boundaries.add(match[1] ?? match[2]!);
     if (boundaries.size >= MAX_BOUNDARIES_CHECKED) break;
   }
@@ -121,7 +122,7 @@ function structureProblems(bytes: Buffer): string[] {
   }
   const unknown = new Set<string>();
   let checked = 0;
-  for (const match of source.matchAll(CHARSET_PARAMETER)) {
+  for (const match of headers.matchAll(CHARSET_PARAMETER)) {
     if (++checked > MAX_CHARSETS_CHECKED) break;
     const label = match[1]!.toLowerCase();
     if (!isKnownCharset(label)) unknown.add(label);
@@ -130,6 +131,33 @@ function structureProblems(bytes: Buffer): string[] {
     problems.push(`The message uses a character set that could not be decoded reliably: ${[...unknown].join(', ')}.`);
   }
   return problems;
+}
+
+/**
+ * The header blocks of the message and of every part (a line starting "--" opens a part's headers; a blank line
+ * closes any block), joined. Parameters are looked for only there: a body can say `charset=3D"utf-8"` (an HTML
+ * <meta> tag in quoted-printable) without that being a charset of the message.
+ */
+function headerBlocks(source: string): string {
+  const blocks: string[] = [];
+  let inHeader = true;
+  let blockStart = 0;
+  let at = 0;
+  while (at < source.length) {
+    let end = source.indexOf('\n', at);
+    if (end < 0) end = source.length;
+    const blank = end - at === 0 || (end - at === 1 && source.charCodeAt(at) === 13);
+    if (inHeader && blank) {
+      blocks.push(source.slice(blockStart, at));
+      inHeader = false;
+    } else if (!inHeader && source.charCodeAt(at) === 45 && source.charCodeAt(at + 1) === 45) {
+      inHeader = true;
+      blockStart = end + 1;
+    }
+    at = end + 1;
+  }
+  if (inHeader) blocks.push(source.slice(blockStart));
+  return blocks.join('\n');
 }
 
 /** Boundaries that have a closing delimiter line ("--boundary--"), found in one pass over the lines. */
