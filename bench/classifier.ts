@@ -19,6 +19,8 @@ import { distribution, round, timeEach, timeEachAsync, timeOnce, type BenchResul
 const MESSAGES = 500;
 const FLAGGED_SHARE = 0.15;
 const SIZES = [1_024, 10_240, 102_400, 1_048_576];
+/** Timed rounds per message; each message's time is the median of its rounds (see timeEach). */
+const REPEATS = 5;
 /** Rounds per size in the scaling run: the median is reported. */
 const SCALING_ROUNDS = 5;
 
@@ -35,8 +37,9 @@ export async function run(): Promise<BenchResult> {
   for (const mail of mails) inputs.push(await parseMime(mail.raw));
   const averageBytes = mails.reduce((n, m) => n + Buffer.byteLength(m.raw), 0) / mails.length;
 
-  const classifyMs = distribution(timeEach(inputs, (input) => classify(input, rules, options), 2));
-  const parseMs = distribution(await timeEachAsync(mails, (mail) => simpleParser(mail.raw), 1));
+  const classifyOnce = distribution(timeEach(inputs, (input) => classify(input, rules, options), 2));
+  const classifyMs = distribution(timeEach(inputs, (input) => classify(input, rules, options), 0, REPEATS));
+  const parseMs = distribution(await timeEachAsync(mails, (mail) => simpleParser(mail.raw), 1, REPEATS));
   const held = inputs.filter((input) => classify(input, rules, options).action !== 'pass').length;
   const scaling = scale(rules, options);
 
@@ -46,6 +49,7 @@ export async function run(): Promise<BenchResult> {
     classifyP50Ms: round(classifyMs.p50Ms),
     classifyP99Ms: round(classifyMs.p99Ms),
     classifyMeanMs: round(classifyMs.meanMs),
+    classifySingleRunP99Ms: round(classifyOnce.p99Ms),
     classifyMessagesPerSecond: Math.round(1000 / classifyMs.meanMs),
     mailparserP50Ms: round(parseMs.p50Ms),
     mailparserP99Ms: round(parseMs.p99Ms),
@@ -57,12 +61,12 @@ export async function run(): Promise<BenchResult> {
 
   const summary = [
     `${MESSAGES} school e-mails of ~${(averageBytes / 1024).toFixed(1)} KB (${Math.round(FLAGGED_SHARE * 100)}% with a flagged sentence; ${held} tagged or held), ${rules.rules.length} rules`,
-    `classify     p50 ${fmt(classifyMs.p50Ms)}  p99 ${fmt(classifyMs.p99Ms)}  ${metrics.classifyMessagesPerSecond} msg/s`,
+    `classify     p50 ${fmt(classifyMs.p50Ms)}  p99 ${fmt(classifyMs.p99Ms)}  ${metrics.classifyMessagesPerSecond} msg/s  (per message: median of ${REPEATS} runs; p99 of single runs ${fmt(classifyOnce.p99Ms)})`,
     `mailparser   p50 ${fmt(parseMs.p50Ms)}  p99 ${fmt(parseMs.p99Ms)}  ${metrics.mailparserMessagesPerSecond} msg/s  (baseline: parsing the same raw messages)`,
     `ratio        classify / mailparser at p50 = ${metrics.classifyToMailparserRatioP50}`,
     `body size    ${scaling.map((s) => `${label(s.bytes)} ${fmt(s.ms)} (${(s.ms / (s.bytes / 1024)).toFixed(3)} ms/KB)`).join(', ')}`,
   ];
-  const details: Record<string, unknown> = { classifyMs, parseMs, scaling };
+  const details: Record<string, unknown> = { classifyMs, classifyOnce, parseMs, scaling };
   if (process.env.TIMING === '1') {
     const perRule = ruleTimings(rules, inputs, options);
     details.ruleTimings = perRule;

@@ -53,21 +53,38 @@ export async function timeOnceAsync(fn: () => Promise<unknown>): Promise<number>
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Times fn on every item, after `warmup` untimed rounds over the items. */
-export function timeEach<T>(items: readonly T[], fn: (item: T) => void, warmup = 1): number[] {
+/**
+ * Times fn on every item, after `warmup` untimed rounds over the items. With `repeats` > 1 each item's time is
+ * the median of that many rounds: on a shared machine a single run's p99 measures the scheduler (another
+ * process taking the core mid-call) more than the code.
+ */
+export function timeEach<T>(items: readonly T[], fn: (item: T) => void, warmup = 1, repeats = 1): number[] {
   for (let round = 0; round < warmup; round++) for (const item of items) fn(item);
-  return items.map((item) => timeOnce(() => fn(item)));
+  const rounds = Array.from({ length: repeats }, () => items.map((item) => timeOnce(() => fn(item))));
+  return items.map((_, i) => median(rounds.map((r) => r[i] as number)));
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export async function timeEachAsync<T>(
   items: readonly T[],
   fn: (item: T) => Promise<unknown>,
   warmup = 1,
+  repeats = 1,
 ): Promise<number[]> {
   for (let round = 0; round < warmup; round++) for (const item of items) await fn(item);
-  const samples: number[] = [];
-  for (const item of items) samples.push(await timeOnceAsync(() => fn(item)));
-  return samples;
+  const rounds: number[][] = [];
+  for (let r = 0; r < repeats; r++) {
+    const samples: number[] = [];
+    for (const item of items) samples.push(await timeOnceAsync(() => fn(item)));
+    rounds.push(samples);
+  }
+  return items.map((_, i) => median(rounds.map((r) => r[i] as number)));
 }
 
 export const round = (n: number, digits = 3): number => Number(n.toFixed(digits));

@@ -34,12 +34,14 @@ export function readYaml(file: string, text: string): { source: YamlSource; prob
 
 export function positionAtOffset(source: YamlSource, offset: number): Position {
   const { line, col } = source.lines.linePos(offset);
-  return { line, column: col, snippet: lineText(source.text, line) };
+  return { line, column: col, snippet: lineText(source, line) };
 }
 
-function lineText(text: string, line: number): string | undefined {
-  const l = text.split('\n', line)[line - 1];
-  return l === undefined ? undefined : l.replace(/\r$/, '');
+function lineText(source: Pick<YamlSource, 'text' | 'lines'>, line: number): string | undefined {
+  const start = source.lines.lineStarts[line - 1];
+  if (start === undefined) return undefined;
+  const end = source.text.indexOf('\n', start);
+  return source.text.slice(start, end === -1 ? undefined : end).replace(/\r$/, '');
 }
 
 /**
@@ -57,5 +59,5 @@ export function positionOf(source: YamlSource, path: readonly PropertyKey[], key
     }
     if (node.range) return positionAtOffset(source, node.range[0]);
   }
-  return { line: 1, column: 1, snippet: lineText(source.text, 1) };
+  return { line: 1, column: 1, snippet: lineText(source, 1) };
 }
