@@ -67,10 +67,14 @@ export function classifyWith(
       );
     }
     const screen = new ScreenText(mapped, tables, budget);
+    const context = { organisation, limit: MAX_FINDINGS_PER_RULE };
     for (const rule of applicable) {
-      found.push(
-        ...findingsOf(rule, screen, part, partIndex, { organisation, limit: MAX_FINDINGS_PER_RULE }, problems),
-      );
+      try {
+        found.push(...findingsOf(rule, screen, part, partIndex, context, problems));
+      } catch (error) {
+        // A fault of ours in one rule must neither pass the message unscreened nor stop the other rules.
+        problems.push(`Rule ${rule.id} could not screen the ${describePart(part)}: ${(error as Error).message}`);
+      }
     }
   });
   if (budget.exhausted) {

@@ -115,3 +115,28 @@ describe('classify', () => {
     expect(verdict.findings).toMatchObject([{ text: 'sam at gmail dot com', normalised: 'sam@gmail.com' }]);
   });
 });
+
+describe('a rule that fails', () => {
+  test('holds the message with a problem naming the rule, and the other rules still run', () => {
+    const rules = fixtureRules();
+    const broken = {
+      ...rules,
+      rules: rules.rules.map((r) =>
+        r.id === 'fixture-kisses'
+          ? {
+              ...r,
+              matcher: {
+                find: () => {
+                  throw new Error('detector fault');
+                },
+              },
+            }
+          : r,
+      ),
+    };
+    const verdict = classify('This is our secret xx', broken);
+    expect(verdict.action).toBe('hold');
+    expect(verdict.problems).toEqual(['Rule fixture-kisses could not screen the body: detector fault']);
+    expect(verdict.findings.map((f) => f.rule)).toEqual(['fixture-secret']);
+  });
+});

@@ -22,6 +22,13 @@ describe('chaperone rules', () => {
     expect(result.stdout).toContain('3 examples, 2 passed, 1 failed');
   });
 
+  test('rules test warns about a rule with no flag: examples, without failing', async () => {
+    const config = path.join(FIXTURES, 'configs/school.yaml');
+    const result = await chaperone(['rules', 'test', '--config', config]);
+    expect(result.stdout).toMatch(/local\/overrides\.yaml:\d+\s+warning rule fixture-secret has no flag: examples/);
+    expect(result.code).toBe(0);
+  });
+
   test('rules list shows id, category, severity, matcher kind and file', async () => {
     const result = await chaperone(['rules', 'list', '--rules', path.join(FIXTURES, 'basic')]);
     expect(result.code).toBe(0);

@@ -62,6 +62,6 @@ async function rules(args: string[]): Promise<number> {
     return 0;
   }
   const result = runAllExamples(compiled, { organisation: config.organisation });
-  console.log(exampleReport(result, palette(process.stdout)));
+  console.log(exampleReport(result, compiled, palette(process.stdout)));
   return result.failures.length > 0 ? 1 : 0;
 }

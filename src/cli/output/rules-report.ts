@@ -3,8 +3,14 @@
 import type { CompiledRules, ExampleRun } from '../../classifier/index.js';
 import { displayPath, type Palette } from './colour.js';
 
-export function exampleReport(run: ExampleRun, colour: Palette): string {
+export function exampleReport(run: ExampleRun, rules: CompiledRules, colour: Palette): string {
   const out: string[] = [];
+  // A rule carries its own proof: one without a flag: example is untested, though not wrong.
+  for (const rule of rules.rules.filter((r) => r.examples.flag.length === 0)) {
+    out.push(
+      `${displayPath(rule.file)}:${rule.line}  ${colour.yellow('warning')} rule ${rule.id} has no flag: examples`,
+    );
+  }
   for (const f of run.failures) {
     out.push(`${displayPath(f.file)}:${f.line}:${f.column}  ${colour.red('✖')} ${f.message}`);
     out.push(`    ${colour.dim(f.kind + ':')} ${JSON.stringify(f.example)}`);
