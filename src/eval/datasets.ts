@@ -136,6 +136,12 @@ export async function evaluateDataset(
     }
     onRow?.(index + 1, rows.length);
   }
-  const labels = [...counts.values()].sort((a, b) => a.label.localeCompare(b.label));
+  // A slice is worth a row only when it splits its label; a slice holding every row repeats the label's own row.
+  const labels = [...counts.values()]
+    .filter((entry) => {
+      const label = /^(.*) \[[^\]]+\]$/.exec(entry.label)?.[1];
+      return label === undefined || counts.get(label)?.total !== entry.total;
+    })
+    .sort((a, b) => a.label.localeCompare(b.label));
   return { file: path.basename(file), total: rows.length, labels };
 }
