@@ -17,6 +17,7 @@ import { loadPack, type RuleSource } from './load-pack.js';
 import { mergePacks, type ActiveRule } from './merge.js';
 import { RuleFileError } from './rule-file-error.js';
 import type { ExceptionSpec, MatcherKind, RuleSpec } from './rule-schema.js';
+import type { z } from 'zod';
 
 export interface RulePackText {
   file: string;
@@ -168,19 +169,41 @@ function compileMatcher(
     );
   }
   const parsed = detector.optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'options';
-    const problem = issue?.message ?? 'invalid options';
-    throw located(
-      source,
-      key === undefined ? ['detector'] : ['detector', key],
-      `${rule}, detector ${name} ${where}: ${problem}`,
-    );
-  }
+  if (!parsed.success) throw detectorOptionError(rule, name, detector.optionsSchema, parsed.error.issues, source);
   const optionText = Object.keys(options).length > 0 ? ` ${JSON.stringify(options)}` : '';
   return { matcher: new DetectorMatcher(detector, parsed.data), kind: 'detector', summary: `${name}${optionText}` };
+}
+
+function detectorOptionError(
+  rule: string,
+  name: string,
+  schema: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  source: RuleSource,
+): RuleFileError {
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  const known = Object.keys((schema as { _zod?: { def?: { shape?: object } } })._zod?.def?.shape ?? {});
+  if (issue?.code === 'unrecognized_keys') {
+    const key = issue.keys[0] as string;
+    const choices = known.length > 0 ? `; its options are ${known.join(', ')}` : '; it takes no options';
+    return located(
+      source,
+      ['detector', key],
+      `${rule}: detector ${name} has no option "${key}"${didYouMean(key, known)}${choices}`,
+    );
+  }
+  const key = issue?.path[0];
+  const where = issue && issue.path.length > 0 ? ` ${issue.path.join('.')}` : '';
+  let problem = issue?.message.replace(/^Invalid input: /, '') ?? 'invalid options';
+  if (issue?.code === 'invalid_value') {
+    const values = issue.values.map(String);
+    problem = `must be one of ${values.join(', ')}`;
+  }
+  return located(
+    source,
+    key === undefined ? ['detector'] : ['detector', key],
+    `${rule}, detector ${name}${where}: ${problem}`,
+  );
 }
 
 function compileException(id: string, exception: ExceptionSpec, source: RuleSource, i: number): SentenceTest {

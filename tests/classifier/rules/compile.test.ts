@@ -77,3 +77,23 @@ describe('compiling rules', () => {
     });
   });
 });
+
+describe('detector options', () => {
+  test('an unknown option is an error at its line with the options the detector has', () => {
+    const error = compileError(rule('d', 'detector:\n      name: phone\n      typs: [mobile]'));
+    expect(error.line).toBe(7);
+    expect(error.problem).toContain('detector phone has no option "typs" (did you mean "types"?)');
+  });
+
+  test('a bad option value names the option', () => {
+    const error = compileError(rule('d', 'detector:\n      name: phone\n      types: [mobil]'));
+    expect(error.line).toBe(7);
+    expect(error.problem).toContain('detector phone types.0: must be one of');
+  });
+
+  test('detector options are filled in with their defaults and used', () => {
+    const rules = compileYaml(rule('d', 'detector: { name: phone, types: [mobile] }'));
+    expect(classify('ring 07700 900123', rules).findings[0]?.detail).toMatchObject({ numberType: 'mobile' });
+    expect(classify('ring 01632 960123', rules).findings).toEqual([]);
+  });
+});
