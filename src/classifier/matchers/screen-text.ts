@@ -9,6 +9,8 @@ import { sentenceAt, splitSentences, tokenise, type Sentence, type Token } from 
 
 type NlpView = ReturnType<typeof nlp>;
 
+const LINE_BREAKS = /[\r\n\f\v\u2028\u2029]/g;
+
 /** The tables compiled once for a rule set that every part is scanned against. */
 export interface ScanTables {
   words: TokenIndex;
@@ -118,7 +120,8 @@ export class ScreenText {
       cache.set(sentence, null);
       return undefined;
     }
-    const text = this.sentenceText(sentence);
+    // compromise ends a sentence at every line break; ours do not (see splitSentences). Same length, same offsets.
+    const text = this.sentenceText(sentence).replace(LINE_BREAKS, ' ');
     const doc = tagged ? nlp(text) : nlp.tokenize(text);
     doc.compute('root');
     cache.set(sentence, doc);

@@ -21,9 +21,6 @@ const TOKEN = /[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*|\p{Extended_Picto
  */
 export const MAX_SENTENCE_CHARS = 600;
 
-/** A line at least this long that ends without punctuation was probably hard-wrapped, so the sentence goes on. */
-const WRAPPED_LINE_CHARS = 60;
-
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
@@ -46,11 +43,14 @@ function isSpace(c: string): boolean {
 const SENTENCE_END = new Set(['.', '!', '?', '…']);
 const CLOSERS = new Set(['"', "'", '’', '”', ')', ']']);
 
-/** Splits text into sentences: at . ! ? followed by a space, at blank lines, and at the end of short lines. */
+/**
+ * Splits text into sentences: at . ! ? followed by a space, and at blank lines. A single line break does not end
+ * a sentence: plain-text mail is often hard-wrapped, and a sender could otherwise split "meet me\nafter school"
+ * over two lines to keep a phrase rule from seeing it whole.
+ */
 export function splitSentences(text: string): Sentence[] {
   const sentences: Sentence[] = [];
   let start = 0;
-  let lineStart = 0;
   const push = (end: number): void => {
     let s = start;
     let e = end;
@@ -62,9 +62,7 @@ export function splitSentences(text: string): Sentence[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     if (c === '\n') {
-      const lineLength = i - lineStart;
-      lineStart = i + 1;
-      if (lineLength < WRAPPED_LINE_CHARS || nextLineIsBlank(text, i + 1)) push(i + 1);
+      if (nextLineIsBlank(text, i + 1)) push(i + 1);
       continue;
     }
     if (SENTENCE_END.has(c)) {

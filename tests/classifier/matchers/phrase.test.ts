@@ -16,6 +16,7 @@ describe('phrase matcher', () => {
     expect(found('We met after school.', rules)).toEqual(['met after school']);
     expect(found('He meets me after school', rules)).toEqual(['meets me after school']);
     expect(found('After school we have club.', rules)).toEqual([]);
+    expect(found('We could  meet\n  after   school today', rules)).toEqual(['meet\n  after   school']);
   });
 
   test('inflections are worked out at compile time from compromise', () => {

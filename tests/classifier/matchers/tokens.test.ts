@@ -21,8 +21,8 @@ describe('tokens and sentences', () => {
     expect(tokenise('don’t')[0]?.text).toBe("don't");
   });
 
-  test('sentences end at . ! ? followed by a space, at blank lines and after short lines', () => {
-    expect(texts('Hi Sam,\nWell done today. See you at 3.30 tomorrow! Bye?\n\nMr Smith')).toEqual([
+  test('sentences end at . ! ? followed by a space and at blank lines', () => {
+    expect(texts('Hi Sam,\n\nWell done today. See you at 3.30 tomorrow! Bye?\n\nMr Smith')).toEqual([
       'Hi Sam,',
       'Well done today.',
       'See you at 3.30 tomorrow!',
@@ -31,9 +31,10 @@ describe('tokens and sentences', () => {
     ]);
   });
 
-  test('a hard-wrapped long line does not end the sentence', () => {
+  test('a single line break does not end the sentence (hard-wrapped mail, or a phrase split to evade)', () => {
     const line = 'This is a long line of a hard wrapped plain text e-mail that goes on and';
     expect(texts(`${line}\ncontinues here.`)).toEqual([`${line}\ncontinues here.`]);
+    expect(texts('we could meet\nafter school')).toEqual(['we could meet\nafter school']);
   });
 
   test('a sentence without punctuation is cut at a bound', () => {
