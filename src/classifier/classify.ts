@@ -63,7 +63,7 @@ export function classifyWith(
     const { mapped, truncated } = screenedText(part);
     if (truncated) {
       problems.push(
-        `The ${describePart(part)} is longer than ${MAX_SCREENED_CHARS_PER_PART} characters; only the start was screened.`,
+        `The ${describePart(part)} is too long to check in full (over ${MAX_SCREENED_CHARS_PER_PART.toLocaleString('en-GB')} characters); only the start was checked, so a person should read it.`,
       );
     }
     const screen = new ScreenText(mapped, tables, budget);
@@ -73,13 +73,16 @@ export function classifyWith(
         found.push(...findingsOf(rule, screen, part, partIndex, context, problems));
       } catch (error) {
         // A fault of ours in one rule must neither pass the message unscreened nor stop the other rules.
-        problems.push(`Rule ${rule.id} could not screen the ${describePart(part)}: ${(error as Error).message}`);
+        const reason = (error as Error).message;
+        problems.push(
+          `Rule ${rule.id} could not check the ${describePart(part)} (internal error: ${reason}), so a person should read it.`,
+        );
       }
     }
   });
   if (budget.exhausted) {
     problems.push(
-      `The message has more sentences to check closely than the ${MAX_NLP_SENTENCES} screened per message.`,
+      `The message has more sentences to read closely than can be checked (over ${MAX_NLP_SENTENCES}), so a person should read it.`,
     );
   }
 
@@ -121,7 +124,7 @@ function findingsOf(
   const spans = rule.matcher.find(screen, context);
   if (spans.length >= context.limit) {
     problems.push(
-      `Rule ${rule.id} matched the ${describePart(part)} more than ${context.limit} times; the rest were not listed.`,
+      `Rule ${rule.id} matched the ${describePart(part)} more than ${context.limit} times; only the first ${context.limit} are listed.`,
     );
   }
   const findings: UnscoredFinding[] = [];

@@ -101,7 +101,7 @@ describe('classify', () => {
     const verdict = classify(text, rules);
     expect(verdict.findings).toEqual([]);
     expect(verdict.action).toBe('hold');
-    expect(verdict.problems.join(' ')).toContain('only the start was screened');
+    expect(verdict.problems.join(' ')).toContain('only the start was checked');
   });
 
   test('a plain string is the body of a message with no subject', () => {
@@ -136,7 +136,9 @@ describe('a rule that fails', () => {
     };
     const verdict = classify('This is our secret xx', broken);
     expect(verdict.action).toBe('hold');
-    expect(verdict.problems).toEqual(['Rule fixture-kisses could not screen the body: detector fault']);
+    expect(verdict.problems).toEqual([
+      'Rule fixture-kisses could not check the body (internal error: detector fault), so a person should read it.',
+    ]);
     expect(verdict.findings.map((f) => f.rule)).toEqual(['fixture-secret']);
   });
 });

@@ -83,6 +83,6 @@ describe('phrase matcher', () => {
     const text = 'Can we meet after the school bus? '.repeat(300);
     const verdict = classify(text, rules);
     expect(verdict.action).toBe('hold');
-    expect(verdict.problems.join(' ')).toContain('sentences to check closely');
+    expect(verdict.problems.join(' ')).toContain('more sentences to read closely than can be checked');
   });
 });
