@@ -1,5 +1,8 @@
 // `chaperone eval`: screens the labelled corpus (and optional real-world sets), reports precision, recall and false
 // holds beside the regex-only baseline, and exits 0 when the quality gate's thresholds are met, 1 when not, 2 on error.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BodyChecksError } from '../../eval/baseline.js';
 import { DatasetError, listDatasets } from '../../eval/datasets.js';
@@ -11,6 +14,20 @@ import { progressBar } from '../../eval/progress.js';
 import { describeError, UsageError } from '../output/cli-error.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
+/** How far up from this module the installation's corpus/ folder is looked for (src/cli/commands or dist/src/cli/commands). */
+const MAX_LEVELS_UP = 6;
+
+/** corpus/ in the working folder when there is one, else the corpus shipped with this installation. */
+function defaultCorpus(): string {
+  if (existsSync('corpus')) return 'corpus';
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level <= MAX_LEVELS_UP; level++) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'corpus')))
+      return path.join(dir, 'corpus');
+    dir = path.dirname(dir);
+  }
+  return 'corpus';
+}
 
 const HELP = `Usage: chaperone eval [options]
 
@@ -19,7 +36,7 @@ F1 and support, the false-hold rate on clean mail, every miss and every false ho
 regex-only baseline (Postfix-style body_checks). Exit 0 when the quality gate is met, 1 when not, 2 on error.
 
 Options:
-  --corpus DIR        the labelled corpus (default corpus/)
+  --corpus DIR        the labelled corpus (default corpus/ here, else the installation's)
   --config FILE       the configuration to screen with (default <corpus>/chaperone.yaml)
   --rules DIR         screen with the rule packs in DIR instead of the configured ones
   --format FORMAT     text (default), json, or markdown (tables ready for the README)
@@ -62,7 +79,7 @@ async function evalCommand(args: string[]): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      corpus: { type: 'string', default: 'corpus' },
+      corpus: { type: 'string' },
       config: { type: 'string' },
       rules: { type: 'string' },
       format: { type: 'string', default: 'text' },
@@ -86,7 +103,7 @@ async function evalCommand(args: string[]): Promise<number> {
   let bar = progressBar('chaperone eval');
   let stage = '';
   const report = await evaluate({
-    corpus: values.corpus,
+    corpus: values.corpus ?? defaultCorpus(),
     config: values.config,
     rulesDir: values.rules,
     baseline: values['no-baseline'] ? false : undefined,
