@@ -19,22 +19,32 @@ export interface ScanTables {
 }
 
 /**
- * The NLP work one message may cause. compromise costs about 0.1 ms (tokenise) to 0.7 ms (full tagging)
- * per sentence on this hardware, so a hostile body with thousands of anchor words is capped here
- * rather than taking seconds; running out is reported as a problem, which holds the message.
+ * The NLP work of one message. compromise costs about 0.1 ms (tokenise) to 0.7 ms (full tagging) per sentence
+ * on this hardware, so a hostile body with thousands of anchor words is capped here rather than taking seconds;
+ * running out is reported as a problem, which holds the message. Documents are shared by sentence text across
+ * the message's parts, so the HTML alternative repeating the plain text costs nothing more.
  */
 export class NlpBudget {
   used = 0;
   exhausted = false;
+  private readonly docs = new Map<string, NlpView>();
+
   constructor(readonly sentences: number) {}
 
-  take(): boolean {
+  /** The sentence as a compromise document, from the message's cache or parsed now; undefined when spent. */
+  doc(text: string, tagged: boolean): NlpView | undefined {
+    const key = (tagged ? 'T' : 't') + text;
+    const cached = this.docs.get(key);
+    if (cached) return cached;
     if (this.used >= this.sentences) {
       this.exhausted = true;
-      return false;
+      return undefined;
     }
     this.used++;
-    return true;
+    const doc = tagged ? nlp(text) : nlp.tokenize(text);
+    doc.compute('root');
+    this.docs.set(key, doc);
+    return doc;
   }
 }
 
@@ -44,8 +54,6 @@ export class ScreenText {
   private sentenceOfToken?: Int32Array;
   private wordHits?: Map<number, TokenHit[]>;
   private patternHits?: Set<number>;
-  private readonly docs = new Map<number, NlpView | null>();
-  private readonly taggedDocs = new Map<number, NlpView | null>();
 
   constructor(
     readonly mapped: MappedText,
@@ -113,18 +121,7 @@ export class ScreenText {
    * Undefined when the message's NLP budget is spent.
    */
   nlpDoc(sentence: number, tagged: boolean): NlpView | undefined {
-    const cache = tagged ? this.taggedDocs : this.docs;
-    const cached = cache.get(sentence);
-    if (cached !== undefined) return cached ?? undefined;
-    if (!this.budget.take()) {
-      cache.set(sentence, null);
-      return undefined;
-    }
     // compromise ends a sentence at every line break; ours do not (see splitSentences). Same length, same offsets.
-    const text = this.sentenceText(sentence).replace(LINE_BREAKS, ' ');
-    const doc = tagged ? nlp(text) : nlp.tokenize(text);
-    doc.compute('root');
-    cache.set(sentence, doc);
-    return doc;
+    return this.budget.doc(this.sentenceText(sentence).replace(LINE_BREAKS, ' '), tagged);
   }
 }

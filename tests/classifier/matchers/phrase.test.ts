@@ -78,6 +78,17 @@ describe('phrase matcher', () => {
     expect(screen.budget.used).toBe(1);
   });
 
+  test('the HTML alternative repeating the plain text costs no more NLP', () => {
+    const rules = compileYaml(rule('a', "phrase: '{meet} after school'"));
+    const budget = new NlpBudget(100);
+    const context = { organisation: { domains: [], phones: [], accounts: [] }, limit: 50 };
+    const plain = new ScreenText(normalise('Shall we meet after school?'), rules.tables, budget);
+    const rendered = new ScreenText(normalise('Shall we meet after school?\n'), rules.tables, budget);
+    expect(rules.rules[0]?.matcher.find(plain, context)).toHaveLength(1);
+    expect(rules.rules[0]?.matcher.find(rendered, context)).toHaveLength(1);
+    expect(budget.used).toBe(1);
+  });
+
   test('when the NLP budget is spent the message is held with a problem', () => {
     const rules = compileYaml(rule('a', "phrase: '{meet} after school'"));
     const text = 'Can we meet after the school bus? '.repeat(300);
