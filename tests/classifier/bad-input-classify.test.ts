@@ -61,8 +61,13 @@ describe('bad input through the whole pipeline', () => {
     expect(verdict.problems.join(' ')).toMatch(/charset|character set/i);
   });
 
+  test('a body of the same anchor sentence repeated costs one NLP run', () => {
+    expectVerdict(classify('meet after the school gates! '.repeat(20_000), rules));
+  });
+
   test('a body of nothing but anchor words is bounded by the NLP budget', () => {
-    const verdict = classify('meet after the school gates! '.repeat(20_000), rules);
+    const text = Array.from({ length: 20_000 }, (_, i) => `meet after the school gate ${i}!`).join(' ');
+    const verdict = classify(text, rules);
     expectVerdict(verdict);
     expect(verdict.action).toBe('hold');
   });

@@ -91,7 +91,7 @@ describe('phrase matcher', () => {
 
   test('when the NLP budget is spent the message is held with a problem', () => {
     const rules = compileYaml(rule('a', "phrase: '{meet} after school'"));
-    const text = 'Can we meet after the school bus? '.repeat(300);
+    const text = Array.from({ length: 300 }, (_, i) => `Can we meet after the school bus ${i}?`).join(' ');
     const verdict = classify(text, rules);
     expect(verdict.action).toBe('hold');
     expect(verdict.problems.join(' ')).toContain('more sentences to read closely than can be checked');
