@@ -101,11 +101,12 @@ export function classifyWith(
 }
 
 /** An HTML-only message carries its body in the html part, so a rule for the body screens that too. */
-function appliesToPart(rule: CompiledRule, part: MessagePart): boolean {
+export function appliesToPart(rule: CompiledRule, part: MessagePart): boolean {
   return rule.parts.has(part.kind) || (part.kind === 'html' && rule.parts.has('body'));
 }
 
-function screenedText(part: MessagePart): { mapped: MappedText; truncated: boolean } {
+/** A part's text as the matchers read it: rendered (HTML), normalised, cut at the screening bound. */
+export function screenedText(part: MessagePart): { mapped: MappedText; truncated: boolean } {
   const truncated = part.text.length > MAX_SCREENED_CHARS_PER_PART;
   const text = truncated ? part.text.slice(0, MAX_SCREENED_CHARS_PER_PART) : part.text;
   if (part.kind !== 'html') return { mapped: normalise(text), truncated };

@@ -51,3 +51,48 @@ describe('tokens and sentences', () => {
     expect(sentenceAt(sentences, 4)).toBe(-1);
   });
 });
+
+describe('the fast tokeniser', () => {
+  const REFERENCE = /[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*|\p{Extended_Pictographic}/gu;
+  const reference = (text: string) =>
+    [...text.matchAll(REFERENCE)].map((m) => ({
+      start: m.index,
+      end: m.index + m[0].length,
+      text: m[0].replace(/’/g, "'"),
+    }));
+  const ALPHABET = [
+    'a',
+    'Z',
+    '7',
+    'é',
+    'е',
+    '中',
+    'ß',
+    '\u0301',
+    "'",
+    '’',
+    ' ',
+    '\n',
+    '.',
+    '-',
+    '_',
+    '😘',
+    '❤',
+    '\ufe0f',
+    '𝒜',
+    '\ud800',
+    '@',
+  ];
+
+  test('finds exactly the words the Unicode regex finds, on random mixed-script text', () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 2000; round++) {
+      const text = Array.from(
+        { length: 1 + Math.floor(random() * 30) },
+        () => ALPHABET[Math.floor(random() * ALPHABET.length)],
+      ).join('');
+      expect(tokenise(text), JSON.stringify(text)).toEqual(reference(text));
+    }
+  });
+});
