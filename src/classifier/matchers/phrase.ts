@@ -128,7 +128,24 @@ function trimmed(text: string, start: number, end: number): Span | undefined {
 function parse(expression: string): MatchTerm[] {
   const program = nlp.parseMatch(expression) as MatchTerm[];
   if (program.length === 0) throw new PhraseError('the phrase has no words to match');
+  checkSyntax(program);
   return program.map(rewrite);
+}
+
+const SYNTAX_CHARS = /[()[\]{}|]/;
+
+/** compromise reads a stray bracket or bar as part of a word, which would then never match: say so instead. */
+function checkSyntax(terms: readonly MatchTerm[]): void {
+  let groups = 0;
+  for (const term of terms) {
+    if (term.word !== undefined && SYNTAX_CHARS.test(term.word)) {
+      throw new PhraseError(`"${term.word}" has an unmatched bracket or a stray "|": check the ( ), [ ] and { } pairs`);
+    }
+    if (term.groupStart === true) groups++;
+    if (term.groupEnd === true) groups--;
+    for (const alternative of term.choices ?? []) checkSyntax(alternative);
+  }
+  if (groups !== 0) throw new PhraseError('a [ has no matching ]');
 }
 
 /** Expands contractions inside alternations and moves term regexes onto re2 (no backtracking engine on rule text). */

@@ -35,6 +35,11 @@ describe('compiling rules', () => {
     expect(() => compileYaml(rule('rare', "phrase: 'you are gorgeous'"))).not.toThrow();
   });
 
+  test('a phrase with an unmatched bracket is refused instead of silently never matching', () => {
+    expect(compileError(rule('b', 'phrase: "(don\'t|never tell"')).problem).toContain('unmatched bracket');
+    expect(compileError(rule('b', "phrase: 'tell [your mum'")).problem).toContain('a [ has no matching ]');
+  });
+
   test('an unknown detector is an error with the known names', () => {
     const error = compileError(rule('det', 'detector: { name: phon }'));
     expect(error.problem).toContain('there is no detector "phon"');
