@@ -68,6 +68,8 @@ describe('chaperone check', () => {
     expect(report).toHaveLength(2);
     expect(report[0]).toEqual({
       file: path.join(dir, 'clean.txt'),
+      recipientClass: 'pupil',
+      screened: true,
       action: 'pass',
       score: 0,
       categories: [],

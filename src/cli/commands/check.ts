@@ -66,6 +66,11 @@ async function check(args: string[]): Promise<number> {
   const { config, rules } = await loadSetup({ configFile: values.config, rulesDir: values.rules });
   for (const warning of rules.warnings) console.error(`chaperone check: warning: ${warning}`);
   const recipientClass = values.to === undefined ? 'pupil' : recipientClassOf(values.to, config);
+  if (values.to !== undefined && values.config === undefined) {
+    console.error(
+      `chaperone check: note: without --config there is no directory, so ${values.to} counts as ${recipientClass} mail`,
+    );
+  }
   const policy = config.policy[recipientClass];
 
   const checked: CheckedFile[] = [];
@@ -96,6 +101,7 @@ async function check(args: string[]): Promise<number> {
       mime,
       verdict,
       sources: partSources(message),
+      recipientClass,
       ...(screened ? {} : { notScreened: `not screened: the policy for ${recipientClass} mail is "off"` }),
     });
   }

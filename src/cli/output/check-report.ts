@@ -1,7 +1,7 @@
 // How `chaperone check` reports: text in the manner of ESLint and Vale (file, line:column, severity, message,
 // rule id, the excerpt marked), or one JSON array with an object per file.
 
-import type { Action, Category, Finding, SourceKind, Verdict } from '../../classifier/index.js';
+import type { Action, Category, Finding, RecipientClass, SourceKind, Verdict } from '../../classifier/index.js';
 import type { Palette } from './colour.js';
 import { excerpt, locate } from './excerpt.js';
 
@@ -12,12 +12,16 @@ export interface CheckedFile {
   verdict: Verdict;
   /** The decoded strings the parts were cut from, to place findings by line and column. */
   sources: Record<SourceKind, string>;
+  /** The class the message was screened as. */
+  recipientClass: RecipientClass;
   /** Set when the recipient's policy is `off`, so nothing was screened. */
   notScreened?: string;
 }
 
 export interface JsonFileReport {
   file: string;
+  recipientClass: RecipientClass;
+  screened: boolean;
   action: Action;
   score: number;
   categories: Category[];
@@ -26,8 +30,10 @@ export interface JsonFileReport {
 }
 
 export function jsonReport(files: readonly CheckedFile[]): JsonFileReport[] {
-  return files.map(({ file, verdict, sources }) => ({
+  return files.map(({ file, verdict, sources, recipientClass, notScreened }) => ({
     file,
+    recipientClass,
+    screened: notScreened === undefined,
     action: verdict.action,
     score: verdict.score,
     categories: verdict.categories,
