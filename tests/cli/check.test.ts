@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { palette } from '../../src/cli/output/colour.js';
+import { excerpt, locate } from '../../src/cli/output/excerpt.js';
 import { chaperone, ensureBuilt, ROOT } from './chaperone-process.js';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/rules');
@@ -143,5 +145,42 @@ describe('chaperone check', () => {
     });
     const [report] = JSON.parse(result.stdout) as { findings: { rule: string }[] }[];
     expect(report?.findings.map((f) => f.rule)).toEqual(['oakfield-nickname']);
+  });
+});
+
+describe('check output helpers', () => {
+  const plain = palette({ isTTY: false });
+  const coloured = palette({ isTTY: true }, {});
+
+  test('line and column count from 1', () => {
+    expect(locate('ab\ncd\nef', 0)).toEqual({ line: 1, column: 1 });
+    expect(locate('ab\ncd\nef', 4)).toEqual({ line: 2, column: 2 });
+    expect(locate('ab\ncd\nef', 6)).toEqual({ line: 3, column: 1 });
+  });
+
+  test('a long line is cut around the finding, and the marks sit under it', () => {
+    const text = `${'a '.repeat(100)}our secret${' b'.repeat(100)}`;
+    const start = text.indexOf('our secret');
+    const [line, marks] = excerpt(text, start, start + 10, plain);
+    expect(line?.length).toBeLessThanOrEqual(102);
+    expect(line?.startsWith('…')).toBe(true);
+    expect(line?.endsWith('…')).toBe(true);
+    expect(line?.slice(marks?.indexOf('^'), (marks?.indexOf('^') ?? 0) + 10)).toBe('our secret');
+  });
+
+  test('a finding over several lines is marked to the end of its first line', () => {
+    const [line, marks] = excerpt('meet me\nafter school', 0, 20, plain);
+    expect(line).toBe('meet me');
+    expect(marks).toBe('^^^^^^^');
+  });
+
+  test('on a terminal the finding is underlined in colour instead', () => {
+    const lines = excerpt('see you xx', 8, 10, coloured);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('\u001b[31m\u001b[4mxx\u001b[24m\u001b[39m');
+  });
+
+  test('NO_COLOR turns colour off even on a terminal', () => {
+    expect(palette({ isTTY: true }, { NO_COLOR: '1' }).enabled).toBe(false);
   });
 });
