@@ -1,6 +1,6 @@
 // Classifier speed: p50/p99 and messages per second of classify() on a realistic mix of school mail, next to
 // mailparser parsing the same raw messages in the same run (the baseline), and how cost grows from a 1 KB to a
-// 1 MB body. TIMING=1 adds the cost of each rule (run alone, less the cost of screening with no rules).
+// 1 MB body. TIMING=1 adds the cost of each rule (see src/cli/output/rule-timing.ts).
 
 import { simpleParser } from 'mailparser';
 import {
@@ -10,16 +10,7 @@ import {
   type CompiledRules,
   type MessageInput,
 } from '../src/classifier/index.js';
-import {
-  appliesToPart,
-  DEFAULT_ORGANISATION,
-  MAX_FINDINGS_PER_RULE,
-  MAX_NLP_SENTENCES,
-  screenedText,
-} from '../src/classifier/classify.js';
-import { extractParts } from '../src/classifier/extract-parts.js';
-import type { MappedText } from '../src/classifier/mapped-text.js';
-import { NlpBudget, ScreenText } from '../src/classifier/matchers/screen-text.js';
+import { timeRules, timingTable } from '../src/cli/output/rule-timing.js';
 import { loadRules } from '../src/config/load-rules.js';
 import { parseConfig } from '../src/config/load.js';
 import { bodyOfSize, schoolMails } from './school-mail.js';
@@ -77,14 +68,9 @@ export async function run(): Promise<BenchResult> {
   ];
   const details: Record<string, unknown> = { classifyMs, classifyOnce, parseMs, scaling };
   if (process.env.TIMING === '1') {
-    const perRule = ruleTimings(rules, inputs, options);
-    details.ruleTimings = perRule;
-    const row = (name: string, ms: number): string =>
-      `  ${name.padEnd(44)} ${fmt(ms).padStart(10)}  ${((100 * ms) / (perRule.textMs + perRule.sharedMs + perRule.rules.reduce((a, r) => a + r.ms, 0))).toFixed(1).padStart(5)}%`;
-    summary.push(`time over all ${MESSAGES} messages (TIMING=1):`);
-    summary.push(row('(parts, HTML rendering, normalisation)', perRule.textMs));
-    summary.push(row('(tokens, sentences, word index, pattern set)', perRule.sharedMs));
-    for (const r of perRule.rules.slice(0, 20)) summary.push(row(r.rule, r.ms));
+    const timings = timeRules(rules, inputs, options, 2);
+    details.ruleTimings = timings;
+    summary.push(`time over all ${MESSAGES} messages (TIMING=1):`, ...timingTable(timings).split('\n'));
   }
   return { name: 'classifier', metrics, summary, details };
 }
@@ -96,56 +82,6 @@ function scale(rules: CompiledRules, options: ClassifyOptions): { bytes: number;
     const samples = Array.from({ length: SCALING_ROUNDS }, () => timeOnce(() => classify(text, rules, options)));
     return { bytes, ms: distribution(samples).p50Ms };
   });
-}
-
-interface RuleTimings {
-  /** Cutting parts, rendering HTML and normalising, over all messages. */
-  textMs: number;
-  /** Work shared by all rules: tokens, sentences, the word index scan, the pattern set pass. */
-  sharedMs: number;
-  rules: { rule: string; ms: number; percent: number }[];
-}
-
-/** Time per rule in the manner of ESLint's TIMING=1: each rule's matcher on texts already prepared. */
-function ruleTimings(rules: CompiledRules, inputs: readonly MessageInput[], options: ClassifyOptions): RuleTimings {
-  const context = { organisation: options.organisation ?? DEFAULT_ORGANISATION, limit: MAX_FINDINGS_PER_RULE };
-  const perRule = new Map<string, number>(rules.rules.map((r) => [r.id, 0]));
-  let textMs = 0;
-  let sharedMs = 0;
-  for (let round = 0; round < 2; round++) {
-    const measured = round === 1;
-    for (const input of inputs) {
-      const budget = new NlpBudget(MAX_NLP_SENTENCES);
-      for (const part of extractParts(input)) {
-        if (part.kind === 'quoted') continue;
-        let mapped: MappedText | undefined;
-        const t = timeOnce(() => (mapped = screenedText(part).mapped));
-        const screen = new ScreenText(mapped as MappedText, rules.tables, budget);
-        const s = timeOnce(() => {
-          screen.sentenceOfTokens();
-          screen.tokenHits(0);
-          screen.patternMayMatch(0);
-        });
-        if (measured) {
-          textMs += t;
-          sharedMs += s;
-        }
-        for (const rule of rules.rules) {
-          if (!rule.recipients.has('pupil') || !appliesToPart(rule, part)) continue;
-          const ms = timeOnce(() => rule.matcher.find(screen, context));
-          if (measured) perRule.set(rule.id, (perRule.get(rule.id) ?? 0) + ms);
-        }
-      }
-    }
-  }
-  const sum = [...perRule.values()].reduce((a, b) => a + b, 0) + textMs + sharedMs || 1;
-  return {
-    textMs: round(textMs),
-    sharedMs: round(sharedMs),
-    rules: [...perRule]
-      .map(([rule, ms]) => ({ rule, ms: round(ms), percent: (100 * ms) / sum }))
-      .sort((a, b) => b.ms - a.ms),
-  };
 }
 
 const fmt = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);

@@ -98,6 +98,15 @@ describe('chaperone check', () => {
     expect(result.stdout).toContain('^^');
   });
 
+  test('TIMING=1 prints the time per rule on standard error, leaving JSON output parseable', async () => {
+    const result = await chaperone(['check', ...BASIC, '--format', 'json', path.join(dir, 'secret.eml')], {
+      env: { TIMING: '1' },
+    });
+    expect(() => JSON.parse(result.stdout) as unknown).not.toThrow();
+    expect(result.stderr).toMatch(/Rule\s+\| Time \(ms\) \| Relative/);
+    expect(result.stderr).toMatch(/fixture-secret\s+\|\s+[\d.]+ \|\s+[\d.]+%/);
+  });
+
   test('exits 2 and names the file when a file is missing', async () => {
     const result = await chaperone(['check', ...BASIC, path.join(dir, 'nope.eml')]);
     expect(result.code).toBe(2);
