@@ -1,7 +1,8 @@
 // `npm run bench`: runs every benchmark module that exists (classifier, corpus, relay), prints their summaries
-// and writes the results to bench/results/latest.json and a dated copy.
+// and writes the results to bench/results/latest.json and a dated copy. `node dist/bench/run.js classifier`
+// runs only the named ones.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,15 @@ async function load(name: string): Promise<BenchModule | undefined> {
   return (await import(`./${name}.js`)) as BenchModule;
 }
 
+async function earlierResults(dir: string): Promise<(BenchResult & { measuredAt?: string })[]> {
+  try {
+    const earlier = JSON.parse(await readFile(path.join(dir, 'latest.json'), 'utf8')) as { results?: BenchResult[] };
+    return Array.isArray(earlier.results) ? earlier.results : [];
+  } catch {
+    return [];
+  }
+}
+
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
   const results: BenchResult[] = [];
@@ -52,15 +62,19 @@ async function main(): Promise<number> {
       console.error(`bench: ${name} failed: ${String(error)}`);
     }
   }
+  const dir = path.join(repoRoot(), 'bench', 'results');
+  const date = new Date().toISOString();
+  const fresh = results.map((result) => ({ ...result, measuredAt: date }));
   const record = {
-    date: new Date().toISOString(),
+    date,
     node: process.version,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
-    results,
+    loadAverage: os.loadavg().map((n) => Number(n.toFixed(2))),
+    // A run of some benchmarks (`node dist/bench/run.js classifier`) keeps the others' last results.
+    results: [...(await earlierResults(dir)).filter((r) => !fresh.some((f) => f.name === r.name)), ...fresh],
     failures,
   };
-  const dir = path.join(repoRoot(), 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const json = `${JSON.stringify(record, null, 2)}\n`;
   await writeFile(path.join(dir, 'latest.json'), json);
