@@ -51,7 +51,7 @@ export function classifyWith(
   const categories = new Set(options.categories ?? CATEGORIES);
   const organisation = options.organisation ?? DEFAULT_ORGANISATION;
   const problems = [...(input.problems ?? [])];
-  const parts = extractParts(input);
+  const parts = partsOf(input, problems);
   const active = rules.filter((r) => r.recipients.has(recipientClass) && categories.has(r.category));
   const budget = new NlpBudget(MAX_NLP_SENTENCES);
   const found: UnscoredFinding[] = [];
@@ -60,7 +60,9 @@ export function classifyWith(
     if (part.kind === 'quoted') return;
     const applicable = active.filter((rule) => appliesToPart(rule, part));
     if (applicable.length === 0) return;
-    const { mapped, truncated } = screenedText(part);
+    const screened = attempt(() => screenedText(part), problems, `The ${describePart(part)} could not be read`);
+    if (!screened) return;
+    const { mapped, truncated } = screened;
     if (truncated) {
       problems.push(
         `The ${describePart(part)} is too long to check in full (over ${MAX_SCREENED_CHARS_PER_PART.toLocaleString('en-GB')} characters); only the start was checked, so a person should read it.`,
@@ -98,6 +100,20 @@ export function classifyWith(
     parts,
     problems,
   };
+}
+
+/** The message's parts; a fault of ours in cutting them holds the message rather than throwing. */
+function partsOf(input: MessageInput, problems: string[]): MessagePart[] {
+  return attempt(() => extractParts(input), problems, 'The message could not be cut into parts') ?? [];
+}
+
+function attempt<T>(step: () => T, problems: string[], what: string): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    problems.push(`${what} (internal error: ${(error as Error).message}), so a person should read it.`);
+    return undefined;
+  }
 }
 
 /** An HTML-only message carries its body in the html part, so a rule for the body screens that too. */
