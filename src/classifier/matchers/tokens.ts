@@ -122,7 +122,7 @@ export function splitSentences(text: string): Sentence[] {
       if (nextLineIsBlank(text, i + 1)) push(i + 1);
       continue;
     }
-    if (isSentenceEnd(c)) {
+    if (isSentenceEnd(c) && !(c === 46 && followsAbbreviation(text, i))) {
       let j = i + 1;
       while (j < n && (isSentenceEnd(text.charCodeAt(j)) || isCloser(text.charCodeAt(j)))) j++;
       if (j >= n || isSpace(text.charCodeAt(j))) {
@@ -135,6 +135,39 @@ export function splitSentences(text: string): Sentence[] {
   }
   push(n);
   return sentences;
+}
+
+/** Titles and abbreviations whose full stop does not end a sentence ("Mr. Smith", "e.g. the trip"). */
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'dr',
+  'prof',
+  'rev',
+  'st',
+  'eg',
+  'e.g',
+  'ie',
+  'i.e',
+  'etc',
+  'vs',
+  'no',
+  'approx',
+  'dept',
+  'tel',
+  'mob',
+]);
+
+function followsAbbreviation(text: string, dot: number): boolean {
+  let start = dot;
+  while (start > 0 && dot - start < 6) {
+    const c = text.charCodeAt(start - 1);
+    if (!(isAsciiWord(c) || c === 46)) break;
+    start--;
+  }
+  return ABBREVIATIONS.has(text.slice(start, dot).toLowerCase());
 }
 
 function nextLineIsBlank(text: string, from: number): boolean {

@@ -31,6 +31,13 @@ describe('tokens and sentences', () => {
     ]);
   });
 
+  test('a title or abbreviation does not end the sentence', () => {
+    expect(texts('Mr. Smith will see you e.g. after lunch. Thanks.')).toEqual([
+      'Mr. Smith will see you e.g. after lunch.',
+      'Thanks.',
+    ]);
+  });
+
   test('a single line break does not end the sentence (hard-wrapped mail, or a phrase split to evade)', () => {
     const line = 'This is a long line of a hard wrapped plain text e-mail that goes on and';
     expect(texts(`${line}\ncontinues here.`)).toEqual([`${line}\ncontinues here.`]);
