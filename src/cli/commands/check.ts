@@ -108,6 +108,11 @@ async function check(args: string[]): Promise<number> {
       sources: partSources(message),
       recipientClass,
       ...(screened ? {} : { notScreened: `not screened: the policy for ${recipientClass} mail is "off"` }),
+      ...(policy.mode === 'monitor' && verdict.action === 'hold'
+        ? {
+            note: `the policy for ${recipientClass} mail is "monitor": the relay would deliver this tagged, not hold it`,
+          }
+        : {}),
     });
   }
 

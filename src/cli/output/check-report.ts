@@ -16,6 +16,8 @@ export interface CheckedFile {
   recipientClass: RecipientClass;
   /** Set when the recipient's policy is `off`, so nothing was screened. */
   notScreened?: string;
+  /** Anything else the reader should know about how the relay would treat this message. */
+  note?: string;
 }
 
 export interface JsonFileReport {
@@ -74,7 +76,9 @@ export function textReport(files: readonly CheckedFile[], colour: Palette): stri
       );
       for (const line of excerpt(source, at, at + (finding.end - finding.start), colour)) out.push(`      ${line}`);
     }
-    out.push(`  ${verdictLine(verdict)}`, '');
+    out.push(`  ${verdictLine(verdict)}`);
+    if (checked.note) out.push(`  ${colour.dim(`(${checked.note})`)}`);
+    out.push('');
   }
   out.push(summary(files, findings, colour));
   return out.join('\n');
