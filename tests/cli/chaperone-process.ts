@@ -1,7 +1,7 @@
 // Runs the built CLI (bin/chaperone.js -> dist/) as a child process. `npm test` builds first; when run alone,
 // the CLI test files rebuild dist/ if any source is newer than it.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -17,9 +17,37 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ when it is missing or older than src/ (tsc still emits when someone else's file has type errors). */
+const LOCK = path.join(ROOT, 'dist', '.cli-test-build.lock');
+const LOCK_WAIT_MS = 120_000;
+
+const fresh = (): boolean => existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestMtime(path.join(ROOT, 'src'));
+
+/**
+ * Builds dist/ when it is missing or older than src/ (tsc still emits when someone else's file has type errors).
+ * Test files run in parallel, so one builds under a lock while the others wait for it.
+ */
 export function ensureBuilt(): void {
-  if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return;
+  if (fresh()) return;
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`${LOCK} has been held for two minutes; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (!fresh()) build();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+function build(): void {
   try {
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
       cwd: ROOT,
