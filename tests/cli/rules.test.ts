@@ -29,6 +29,15 @@ describe('chaperone rules', () => {
     expect(result.code).toBe(0);
   });
 
+  test('rules test --rule runs one rule only, and suggests a close id for an unknown one', async () => {
+    const basic = path.join(FIXTURES, 'basic');
+    const one = await chaperone(['rules', 'test', '--rules', basic, '--rule', 'fixture-meet']);
+    expect(one.stdout.trim().split('\n').at(-1)).toBe('5 examples, 5 passed, 0 failed');
+    const typo = await chaperone(['rules', 'test', '--rules', basic, '--rule', 'fixture-meat']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('no rule has the id "fixture-meat" (did you mean "fixture-meet"?)');
+  });
+
   test('rules list shows id, category, severity, matcher kind and file', async () => {
     const result = await chaperone(['rules', 'list', '--rules', path.join(FIXTURES, 'basic')]);
     expect(result.code).toBe(0);

@@ -2,7 +2,8 @@
 // Both load the shipped packs (or --rules DIR) with the config's rules.local merged over them.
 
 import { parseArgs } from 'node:util';
-import { runAllExamples } from '../../classifier/index.js';
+import { runAllExamples, type CompiledRules } from '../../classifier/index.js';
+import { didYouMean } from '../../classifier/rules/did-you-mean.js';
 import { loadSetup } from '../../config/load-rules.js';
 import { describeError, UsageError } from '../output/cli-error.js';
 import { palette } from '../output/colour.js';
@@ -16,6 +17,7 @@ const HELP = `Usage: chaperone rules <test|list> [options]
 Options:
   --config FILE     chaperone.yaml (its rules.local packs are merged over the shipped ones)
   --rules DIR       use the rule packs in DIR instead of the shipped ones
+  --rule ID         only this rule (repeatable): test one rule while writing it
   --format FORMAT   for list: text (default) or json
   -h, --help        show this help`;
 
@@ -36,6 +38,7 @@ async function rules(args: string[]): Promise<number> {
       config: { type: 'string' },
       rules: { type: 'string' },
       format: { type: 'string', default: 'text' },
+      rule: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,8 +56,9 @@ async function rules(args: string[]): Promise<number> {
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`--format must be text or json, not "${values.format}"`);
   }
-  const { config, rules: compiled } = await loadSetup({ configFile: values.config, rulesDir: values.rules });
-  for (const warning of compiled.warnings) console.error(`chaperone rules: warning: ${warning}`);
+  const { config, rules: loaded } = await loadSetup({ configFile: values.config, rulesDir: values.rules });
+  for (const warning of loaded.warnings) console.error(`chaperone rules: warning: ${warning}`);
+  const compiled = onlyRules(loaded, values.rule);
 
   if (action === 'list') {
     const listed = listedRules(compiled);
@@ -64,4 +68,14 @@ async function rules(args: string[]): Promise<number> {
   const result = runAllExamples(compiled, { organisation: config.organisation });
   console.log(exampleReport(result, compiled, palette(process.stdout)));
   return result.failures.length > 0 ? 1 : 0;
+}
+
+/** The rules named with --rule (all when none is); an unknown id is a usage error with a suggestion. */
+function onlyRules(rules: CompiledRules, ids: readonly string[] | undefined): CompiledRules {
+  if (!ids || ids.length === 0) return rules;
+  const known = rules.rules.map((r) => r.id);
+  for (const id of ids) {
+    if (!known.includes(id)) throw new UsageError(`no rule has the id "${id}"${didYouMean(id, known)}`);
+  }
+  return { ...rules, rules: rules.rules.filter((r) => ids.includes(r.id)) };
 }
