@@ -125,7 +125,8 @@ export function appliesToPart(rule: CompiledRule, part: MessagePart): boolean {
 export function screenedText(part: MessagePart): { mapped: MappedText; truncated: boolean } {
   const truncated = part.text.length > MAX_SCREENED_CHARS_PER_PART;
   const text = truncated ? part.text.slice(0, MAX_SCREENED_CHARS_PER_PART) : part.text;
-  if (part.kind !== 'html') return { mapped: normalise(text), truncated };
+  // HTML-sourced parts (the html body, and signatures or quotes cut from HTML) are rendered before reading.
+  if (part.source !== 'html') return { mapped: normalise(text), truncated };
   const rendered = htmlToText(text);
   return { mapped: compose(normalise(rendered.text), rendered), truncated };
 }

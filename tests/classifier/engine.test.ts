@@ -60,6 +60,20 @@ describe('classify', () => {
     expect(part?.text.slice(finding?.start, finding?.end)).toBe('our</b> little secret');
   });
 
+  test('a signature cut from HTML is rendered before it is read, and mapped back to the HTML source', () => {
+    const html = '<p>Hi Sam</p><div class="gmail_signature">Mr Smith<br>call <b>my personal</b> number</div>';
+    const verdict = classify({ html }, rules);
+    const [finding] = verdict.findings;
+    expect(finding).toMatchObject({
+      rule: 'fixture-private-number',
+      part: 'signature',
+      normalised: 'my personal number',
+    });
+    const part = verdict.parts[finding?.partIndex ?? -1];
+    expect(part?.source).toBe('html');
+    expect(part?.text.slice(finding?.start, finding?.end)).toBe('my personal</b> number');
+  });
+
   test('the same finding in text/plain and HTML alternatives is reported once', () => {
     const verdict = classify({ text: 'This is our little secret.', html: '<p>This is our little secret.</p>' }, rules);
     expect(verdict.findings.filter((f) => f.rule === 'fixture-secret')).toHaveLength(1);
