@@ -173,11 +173,11 @@ export function memoryLogger(): { logger: Logger; lines: Record<string, unknown>
   return { logger: createLogger('info', sink), lines };
 }
 
-export async function startGateway(setup: TestSetup, logger?: Logger): Promise<RunningGateway> {
+export async function startGateway(setup: TestSetup, logger?: Logger, watchFiles = false): Promise<RunningGateway> {
   return serve({
     configFile: setup.configFile,
     review: false,
-    watchFiles: false,
+    watchFiles,
     logger: logger ?? memoryLogger().logger,
   });
 }
