@@ -1,6 +1,6 @@
 // The SMTP side of the relay: who may connect, log in and send, reading DATA within the size limit, and draining on
 // shutdown. What happens to a message once it is in is relay-message.ts's job.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
@@ -11,7 +11,7 @@ import type { Config } from '../config/schema.js';
 import { checkClient, checkSender, type EnvelopeRules } from './envelope-check.js';
 import type { Logger } from './logger.js';
 import { unmapIPv4, type ListenAddress } from './networks.js';
-import { verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import {
   carriesEnhancedCode,
   replies,
@@ -122,6 +122,8 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
   /** Sessions whose message is being read or relayed right now. */
   const busy = new Set<string>();
   let draining = false;
+  let decoy: Promise<string> | undefined;
+  const decoyHash = (): Promise<string> => (decoy ??= hashPassword(randomBytes(16).toString('hex')));
 
   const tls = tlsOptions(smtp);
   const authConfigured = smtp.auth !== undefined && smtp.auth.users.length > 0;
@@ -191,11 +193,11 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
       const users = deps.state().users;
       const user = users.find((u) => u.username === auth.username);
       const password = auth.password ?? '';
-      // A wrong user name still costs one password check, so timing does not tell which names exist.
+      // An unknown user name costs the same scrypt check as a known one, so timing does not tell which names exist.
       const check =
         user !== undefined
           ? passwordMatches(user, password)
-          : passwordMatches({ username: '', password: '\0' }, password);
+          : decoyHash().then((hash) => verifyPassword(password, hash).then(() => false));
       check.then(
         (ok) => {
           if (ok && user !== undefined) return callback(null, { user: user.username });

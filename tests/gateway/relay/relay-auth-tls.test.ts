@@ -114,6 +114,16 @@ describe('relay: STARTTLS and AUTH', () => {
     ).rejects.toMatchObject({ responseCode: 535, response: expect.stringMatching(/^535 5\.7\.8 /) });
   });
 
+  it('refuses an unknown user name the same way as a wrong password', async () => {
+    await expect(
+      transport({ user: 'nobody', pass: PASSWORD }).sendMail({
+        from: ADDRESSES.staff,
+        to: ADDRESSES.external,
+        text: 'x',
+      }),
+    ).rejects.toMatchObject({ responseCode: 535, response: expect.stringMatching(/^535 5\.7\.8 /) });
+  });
+
   it('refuses to take mail from a client that has not logged in, with 530 5.7.0', async () => {
     await expect(
       transport().sendMail({ from: ADDRESSES.staff, to: ADDRESSES.external, text: 'x' }),
