@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { decide, type Decision } from './decide.js';
 import { readDisplayHeaders } from './display-headers.js';
+import { countHops, MAX_HOPS } from './hop-count.js';
 import type { EnvelopeRules } from './envelope-check.js';
 import type { Envelope, HeldItem, HoldStore, NewHold, RecipientSummary } from './hold-store.js';
 import { newHoldId } from './ids.js';
@@ -63,6 +64,16 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
   const state = deps.state();
   const id = newHoldId(receivedAt);
   const { envelope, raw } = message;
+
+  const hops = countHops(raw);
+  if (hops >= MAX_HOPS) {
+    const reply = replies.mailLoop(hops);
+    deps.logger.warn(
+      { event: 'mail-loop', id, session: message.session, sender: envelope.mailFrom, hops },
+      'refused a message that is going round in a loop',
+    );
+    return reply;
+  }
 
   const recipients: RecipientSummary[] = envelope.rcptTo.map((address) => ({
     address,

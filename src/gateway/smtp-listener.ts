@@ -59,6 +59,12 @@ export interface SmtpListener {
   readonly inFlight: number;
 }
 
+/**
+ * Message bytes held in memory across all connections at once (being received or relayed). Without it the worst case
+ * is maxClients x maxSize (200 x 25 MB = 5 GB); past it a message is answered 452 and its sender retries later.
+ */
+export const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
 /** How often draining looks for connections that have finished their message and can be closed. */
 const DRAIN_POLL_MS = 50;
 
@@ -122,6 +128,7 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
   /** Sessions whose message is being read or relayed right now. */
   const busy = new Set<string>();
   let draining = false;
+  let bufferedBytes = 0;
   let decoy: Promise<string> | undefined;
   const decoyHash = (): Promise<string> => (decoy ??= hashPassword(randomBytes(16).toString('hex')));
 
@@ -232,17 +239,30 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
       busy.add(session.id);
       const chunks: Buffer[] = [];
       let size = 0;
+      let kept = 0;
+      let overloaded = false;
       let finished = false;
       const finish = (err: Error | null, text?: string): void => {
         if (finished) return;
         finished = true;
         busy.delete(session.id);
+        bufferedBytes -= kept;
         callback(err, text);
       };
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        // Past the limit the rest is read and dropped: smtp-server answers 552 once the client finishes.
-        if (size <= smtp.maxSize) chunks.push(chunk);
+        // Past the size limit the rest is read and dropped: smtp-server answers 552 once the client finishes.
+        if (size > smtp.maxSize || overloaded) return;
+        if (bufferedBytes + chunk.length > MAX_BUFFERED_BYTES) {
+          overloaded = true;
+          bufferedBytes -= kept;
+          kept = 0;
+          chunks.length = 0;
+          return;
+        }
+        chunks.push(chunk);
+        kept += chunk.length;
+        bufferedBytes += chunk.length;
       });
       stream.on('error', (error: Error) => {
         logger.info({ event: 'data-aborted', session: session.id, error: error.message }, 'client left during DATA');
@@ -250,6 +270,13 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
       });
       stream.on('end', () => {
         if (stream.sizeExceeded) return finish(replyError(replies.messageTooBig(smtp.maxSize)));
+        if (overloaded) {
+          logger.warn(
+            { event: 'relay-busy', session: session.id, bufferedBytes },
+            'message refused for now: memory limit',
+          );
+          return finish(replyError(replies.relayBusy()));
+        }
         const message: AcceptedMessage = {
           session: session.id,
           mailFrom: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,

@@ -130,6 +130,16 @@ export const replies = {
     enhanced: permanentEnhancedCode(response),
     text: `The school's onward mail server refused this message (it said: ${quoteUpstream(response)})`,
   }),
+  mailLoop: (hops: number): SmtpReply => ({
+    code: 554,
+    enhanced: '5.4.6',
+    text: `The message has passed through ${hops} mail servers, so it is going round in a loop; check the mail routing rules that send mail to this relay`,
+  }),
+  relayBusy: (): SmtpReply => ({
+    code: 452,
+    enhanced: '4.3.1',
+    text: 'This relay is holding as much mail in memory as it may just now; nothing was sent, please try again shortly',
+  }),
   holdNotStored: (): SmtpReply => ({
     code: 451,
     enhanced: '4.3.0',

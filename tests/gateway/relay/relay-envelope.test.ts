@@ -115,6 +115,18 @@ describe('relay: envelope checks and limits', () => {
     }
   });
 
+  it('refuses a message that has been through 50 servers with 554 5.4.6: a routing loop, not delivered', async () => {
+    const before = sink.messages.length;
+    const hops = Array.from(
+      { length: 50 },
+      (_, i) => `Received: from hop${i}.example by hop${i + 1}.example; Mon, 2 Mar 2026`,
+    );
+    const looped = `${hops.join('\r\n')}\r\n${rfc5322(ADDRESSES.staff, ADDRESSES.external, 'Loop', 'Round and round.')}`;
+    const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.external], looped);
+    expect(replies.data).toMatch(/^554 5\.4\.6 The message has passed through 50 mail servers/);
+    expect(sink.messages.length).toBe(before);
+  });
+
   it('accepts the null sender (bounces) from an allowed client', async () => {
     const replies = await sendMessage(
       gateway.smtp.port,
