@@ -36,6 +36,23 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUESTS_PER_MINUTE = 600;
 const PUBLIC_PATHS = new Set(['/login', '/static/app.css', '/healthz', '/favicon.ico']);
 
+/** A route the app answers, as registered: for the access tests and for listing the app's addresses. */
+export interface ReviewRoute {
+  method: string;
+  url: string;
+}
+const ROUTES = new WeakMap<FastifyInstance, ReviewRoute[]>();
+
+/** Every method and path the review app answers (after createReviewApp), including those open without signing in. */
+export function reviewRoutes(app: FastifyInstance): readonly ReviewRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
+/** Whether a path answers without a session (sign-in, the stylesheet, the health check). */
+export function isPublicPath(path: string): boolean {
+  return PUBLIC_PATHS.has(path);
+}
+
 function wantsPage(request: FastifyRequest): boolean {
   return (
     (request.method === 'GET' || request.method === 'HEAD') &&
@@ -55,6 +72,11 @@ export async function createReviewApp(deps: ReviewAppDeps): Promise<FastifyInsta
     trustProxy: deps.trustProxy ?? false,
   });
   const render = createRender(config);
+  const routes: ReviewRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url ?? route.path });
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -80,7 +102,7 @@ export async function createReviewApp(deps: ReviewAppDeps): Promise<FastifyInsta
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '/';
-    if (PUBLIC_PATHS.has(path)) return;
+    if (isPublicPath(path)) return;
     const found = await currentSession(store, config, request, now());
     if (!found) {
       if (wantsPage(request)) {
