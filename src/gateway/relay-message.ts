@@ -11,6 +11,7 @@ import { logMessageDecision, type Logger, type MessageDecisionRecord } from './l
 import { messagePolicy, type PolicySettings } from './policy.js';
 import type { RecipientDirectory } from './recipient-directory.js';
 import { screen, type ScreenResult, type ScreenSettings } from './screen.js';
+import type { ScreeningGate } from './screening-gate.js';
 import { replies, type SmtpReply } from './smtp-replies.js';
 import type { DeliveryResult, Upstream } from './upstream.js';
 import { addHeaders, ID_HEADER, VERDICT_HEADER, verdictHeaderValue } from './verdict-header.js';
@@ -29,6 +30,8 @@ export interface HoldNotifier {
 
 export interface RelayDeps {
   state(): RelayState;
+  /** Bounds the bytes screened at once (see screening-gate.ts); without one, messages are screened as they come. */
+  gate?: ScreeningGate;
   store: HoldStore;
   upstream: Upstream;
   notifier?: HoldNotifier;
@@ -83,7 +86,10 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
 
   let screened: ScreenResult | undefined;
   const screenStarted = performance.now();
-  if (policy.mode !== 'off') screened = await screen(raw, policy, state.screen);
+  if (policy.mode !== 'off') {
+    const work = () => screen(raw, policy, state.screen);
+    screened = await (deps.gate === undefined ? work() : deps.gate.run(raw.length, work));
+  }
   const screenMs = elapsed(screenStarted);
   const decision: Decision = decide(policy, screened);
 

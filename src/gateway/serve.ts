@@ -12,6 +12,7 @@ import { createNotifier, type Notifier } from './notifications.js';
 import { openStore, redact } from './open-store.js';
 import { describePolicy } from './policy.js';
 import { relayMessage, type RelayDeps } from './relay-message.js';
+import { createScreeningGate } from './screening-gate.js';
 import { loadRelaySet, type RelaySet } from './relay-set.js';
 import { startReloader, type Reloader } from './reload.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
@@ -82,7 +83,14 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
       hostname: config.smtp.hostname,
     });
     notifier = createNotifier({ config, store, upstream, logger });
-    const relayDeps: RelayDeps = { state: () => set.relay, store, upstream, notifier, logger };
+    const relayDeps: RelayDeps = {
+      state: () => set.relay,
+      store,
+      upstream,
+      notifier,
+      logger,
+      gate: createScreeningGate(),
+    };
     const onMessage = (message: AcceptedMessage) =>
       relayMessage(relayDeps, {
         session: message.session,

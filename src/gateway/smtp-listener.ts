@@ -232,6 +232,12 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
         );
         return callback(replyError(refused));
       }
+      // A client that declares the size (RFC 1870) is told now, not after sending it all, when it would not fit.
+      const declared = address.args === false ? NaN : Number(address.args.SIZE);
+      if (declared > 0 && bufferedBytes + declared > MAX_BUFFERED_BYTES) {
+        logger.warn({ event: 'relay-busy', session: session.id, bufferedBytes, declared }, 'message refused for now');
+        return callback(replyError(replies.relayBusy()));
+      }
       callback();
     },
 
