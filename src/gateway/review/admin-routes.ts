@@ -259,12 +259,14 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ReviewAppDeps, n
         email,
         change === 'disable' ? { disabled: true } : { disabled: false, failedLogins: 0, lockedUntil: undefined },
       );
+      // A disabled account's sessions end now, so enabling it later does not bring back a browser left signed in.
+      const sessionsEnded = change === 'disable' ? await store.deleteSessionsOf(email) : 0;
       await store.appendAudit({
         at: now(),
         actor: viewer.user.email,
         action: `user.${change}d`,
         remoteAddress: request.ip,
-        detail: { email },
+        detail: { email, ...(change === 'disable' ? { sessionsEnded } : {}) },
       });
       return render(
         reply,

@@ -5,8 +5,16 @@ import { verifyPassword, MAX_PASSWORD_LENGTH } from '../passwords.js';
 import type { ReviewAppDeps } from './deps.js';
 import { html } from './html.js';
 import { page } from './layout.js';
-import { cookieOptions, endSession, LOGIN_CSRF_COOKIE, randomToken, sameToken, startSession } from './session.js';
-import { formatDateTime } from './time-format.js';
+import type { User } from '../hold-store.js';
+import {
+  cookieOptions,
+  currentSession,
+  endSession,
+  LOGIN_CSRF_COOKIE,
+  randomToken,
+  sameToken,
+  startSession,
+} from './session.js';
 
 /** Failed sign-ins in a row that lock an account. */
 export const MAX_FAILED_LOGINS = 5;
@@ -26,10 +34,23 @@ interface LoginBody {
   next?: unknown;
 }
 
-/** Only local paths are followed after sign-in: never another site. */
+/**
+ * Only local paths are followed after sign-in: never another site. Browsers drop tabs and line breaks from a URL, so
+ * `/<tab>/evil.example` would become `//evil.example`: white space, control characters and backslashes are refused.
+ */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && next.length < 2000 ? next : '/';
+  return typeof next === 'string' && /^\/(?![/\\])[^\s\\\u0000-\u001f\u007f]*$/.test(next) && next.length < 2000
+    ? next
+    : '/';
 }
+
+/**
+ * One answer for every refused sign-in (unknown address, wrong password, locked or disabled account), with the same
+ * status: a different one would tell a stranger which addresses have accounts. It still tells a locked-out DSL why.
+ */
+export const SIGN_IN_REFUSED =
+  `Those details did not sign you in. Check your e-mail address and password. After ${MAX_FAILED_LOGINS} wrong ` +
+  `tries in a row an account is locked for ${LOCKOUT_MINUTES} minutes; your Chaperone administrator can unlock it sooner.`;
 
 function loginPage(org: string, token: string, next: string, message?: string, email = ''): string {
   return page({
@@ -69,6 +90,58 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
     return token;
   }
 
+  const attempts = new Map<string, Promise<unknown>>();
+
+  /** Runs `work` after any attempt on the same account has finished (within this process). */
+  async function oneAtATime<T>(email: string, work: () => Promise<T>): Promise<T> {
+    const before = attempts.get(email) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    const settled = mine.catch(() => undefined);
+    attempts.set(email, settled);
+    try {
+      return await mine;
+    } finally {
+      if (attempts.get(email) === settled) attempts.delete(email);
+    }
+  }
+
+  type Audit = (action: string, detail?: Record<string, unknown>) => Promise<void>;
+
+  /**
+   * Checks a password and keeps the failure count. The scrypt check runs on every path (unknown address, locked or
+   * disabled account) so that the time taken does not tell them apart either.
+   */
+  async function checkSignIn(email: string, password: string, at: Date, audit: Audit): Promise<User | undefined> {
+    const user = await store.getUser(email);
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user) {
+      await audit('login.failed', { reason: 'unknown-user' });
+      return undefined;
+    }
+    if (user.lockedUntil && user.lockedUntil.getTime() > at.getTime()) {
+      await audit('login.failed', { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() });
+      return undefined;
+    }
+    if (user.disabled) {
+      await audit('login.failed', { reason: 'disabled' });
+      return undefined;
+    }
+    if (ok) {
+      await store.updateUser(user.email, { failedLogins: 0, lockedUntil: undefined });
+      return user;
+    }
+    const failedLogins = user.failedLogins + 1;
+    if (failedLogins >= MAX_FAILED_LOGINS) {
+      const lockedUntil = new Date(at.getTime() + LOCKOUT_MINUTES * 60_000);
+      await store.updateUser(user.email, { failedLogins: 0, lockedUntil });
+      await audit('login.locked', { failedLogins, lockedUntil: lockedUntil.toISOString() });
+      return undefined;
+    }
+    await store.updateUser(user.email, { failedLogins });
+    await audit('login.failed', { reason: 'wrong-password', failedLogins });
+    return undefined;
+  }
+
   app.get('/login', async (request: FastifyRequest<{ Querystring: { next?: string } }>, reply) => {
     const token = freshLoginToken(reply);
     return reply.type('text/html; charset=utf-8').send(loginPage(org, token, safeNext(request.query.next)));
@@ -101,43 +174,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
           remoteAddress: request.ip,
           ...(detail ? { detail } : {}),
         });
-      const wrong = 'That e-mail address and password do not match an account.';
-
-      if (email === '' || password === '' || password.length > MAX_PASSWORD_LENGTH) return fail(401, wrong);
-      const user = await store.getUser(email);
-      if (!user) {
-        await verifyPassword(password, DUMMY_HASH);
-        await audit('login.failed', { reason: 'unknown-user' });
-        return fail(401, wrong);
-      }
-      if (user.lockedUntil && user.lockedUntil.getTime() > at.getTime()) {
-        await audit('login.failed', { reason: 'locked' });
-        return fail(
-          423,
-          `This account is locked after ${MAX_FAILED_LOGINS} failed sign-ins. Try again after ${formatDateTime(user.lockedUntil)}, or ask an administrator.`,
-        );
-      }
-      const ok = await verifyPassword(password, user.passwordHash);
-      if (!ok || user.disabled) {
-        if (user.disabled) {
-          await audit('login.failed', { reason: 'disabled' });
-          return fail(401, wrong);
-        }
-        const failedLogins = user.failedLogins + 1;
-        if (failedLogins >= MAX_FAILED_LOGINS) {
-          const lockedUntil = new Date(at.getTime() + LOCKOUT_MINUTES * 60_000);
-          await store.updateUser(user.email, { failedLogins: 0, lockedUntil });
-          await audit('login.locked', { failedLogins, lockedUntil: lockedUntil.toISOString() });
-          return fail(
-            423,
-            `Too many failed sign-ins: this account is locked until ${formatDateTime(lockedUntil)}. Ask an administrator if you need in sooner.`,
-          );
-        }
-        await store.updateUser(user.email, { failedLogins });
-        await audit('login.failed', { reason: 'wrong-password', failedLogins });
-        return fail(401, wrong);
-      }
-      await store.updateUser(user.email, { failedLogins: 0, lockedUntil: undefined });
+      if (email === '' || password === '' || password.length > MAX_PASSWORD_LENGTH) return fail(401, SIGN_IN_REFUSED);
+      // One attempt per account at a time: otherwise a burst of guesses all read the same failure count and the
+      // lock-out never trips.
+      const user = await oneAtATime(email, () => checkSignIn(email, password, at, audit));
+      if (!user) return fail(401, SIGN_IN_REFUSED);
+      // Whatever session this browser brought (someone else's, planted) ends here; the new one has a fresh id.
+      const earlier = await currentSession(store, config, request, at);
+      if (earlier) await store.deleteSession(earlier.session.id);
       await startSession(store, config, user, at, reply);
       reply.clearCookie(LOGIN_CSRF_COOKIE, cookieOptions(config));
       await store.appendAudit({ at, actor: user.email, action: 'login', remoteAddress: request.ip });

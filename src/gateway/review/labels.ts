@@ -76,6 +76,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'user.disabled': 'User disabled',
   'user.enabled': 'User enabled',
   'user.updated': 'User changed',
+  'user.roles-changed': 'User roles changed',
+  'user.password-reset': 'Password reset',
+  'user.unlocked': 'User unlocked',
+  'queue.listed': 'Queue listed on the command line',
 };
 
 export function auditActionLabel(action: string): string {
@@ -105,6 +109,10 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   count: 'Messages removed',
   decidedBefore: 'Decided before',
   retentionDays: 'Kept for (days)',
+  sessionsEnded: 'Sessions ended',
+  user: 'User',
+  to: 'Now',
+  via: 'Where',
 };
 
 export function auditDetailLabel(key: string): string {
