@@ -58,7 +58,9 @@ function restartNeeded(previous: Config, next: Config): string[] {
   ) {
     keys.push('upstream');
   }
-  if (JSON.stringify(previous.review) !== JSON.stringify(next.review)) keys.push('review');
+  for (const key of ['review', 'notifications', 'retention'] as const) {
+    if (JSON.stringify(previous[key]) !== JSON.stringify(next[key])) keys.push(key);
+  }
   return keys;
 }
 
@@ -131,6 +133,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
           );
         }
         smtpListener.update(next.config.smtp);
+        if (options.logger === undefined) logger.level = next.config.log.level;
         set = next;
       },
     });
