@@ -89,10 +89,10 @@ function findingItem(model: HoldPageModel, finding: Finding, index: number): Saf
 
 function headersBlock(model: HoldPageModel): SafeHtml {
   const { item, headers } = model;
-  const subjects = markedParts(item.verdict, model.places, 'subject', model.nonce);
+  const subjects = markedParts(item.verdict, model.places, 'subject');
   const subjectText = headers?.subject ?? item.subject;
   const markedSubject = [...subjects.values()][0] ?? subjectText;
-  const attachmentMarks = markedParts(item.verdict, model.places, 'attachment-name', model.nonce);
+  const attachmentMarks = markedParts(item.verdict, model.places, 'attachment-name');
   const attachmentNames = headers?.attachments ?? [...attachmentMarks.keys()];
   return html`<dl class="headers">
     <dt>From</dt>

@@ -54,11 +54,16 @@ function openMark(covering: FindingSpan[], anchorIndex: number | undefined, nonc
   const worst = covering.reduce((a, b) => (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a));
   const id = anchorIndex === undefined ? '' : ` id="${findingAnchor(anchorIndex)}"`;
   const which = covering.map((c) => c.index + 1).join(' ');
-  return `<mark class="finding sev-${worst.severity}"${id} data-findings="${which}" data-ch="${nonce}">`;
+  return `<mark class="finding sev-${worst.severity}"${id} data-findings="${which}"${nonceAttribute(nonce)}>`;
 }
 
 function anchor(index: number, nonce: string): string {
-  return `<span class="anchor" id="${findingAnchor(index)}" data-ch="${nonce}"></span>`;
+  return `<span class="anchor" id="${findingAnchor(index)}"${nonceAttribute(nonce)}></span>`;
+}
+
+/** Marks in HTML source carry the render's nonce so the sanitiser can tell them from look-alikes in the message. */
+function nonceAttribute(nonce: string): string {
+  return nonce === '' ? '' : ` data-ch="${nonce}"`;
 }
 
 /**
@@ -90,10 +95,13 @@ function markRange(
   return out;
 }
 
-/** Plain text with marks, escaped: ready to sit inside a white-space: pre-wrap block. */
-export function markPlainText(text: string, spans: FindingSpan[], nonce: string): string {
+/**
+ * Plain text with marks, escaped: ready to sit inside a white-space: pre-wrap block. Escaped text cannot forge a
+ * mark, so these carry no nonce (it would only leak into the page).
+ */
+export function markPlainText(text: string, spans: FindingSpan[]): string {
   const clamped = spans.map((s) => ({ ...s, start: clamp(s.start, text), end: clamp(s.end, text) }));
-  return markRange(text, 0, text.length, clamped, new Set(), nonce, escapeHtml);
+  return markRange(text, 0, text.length, clamped, new Set(), '', escapeHtml);
 }
 
 function clamp(offset: number, text: string): number {

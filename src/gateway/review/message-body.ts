@@ -96,9 +96,9 @@ export function newNonce(): string {
   return randomBytes(9).toString('base64url');
 }
 
-function plainTextBody(verdict: Verdict, places: FindingPlaces, nonce: string): SafeHtml {
+function plainTextBody(verdict: Verdict, places: FindingPlaces): SafeHtml {
   return html`${partsOf(verdict, TEXT_KINDS).map(({ part, index }) => {
-    const marked = trusted(markPlainText(part.text, places.spans.get(index) ?? [], nonce));
+    const marked = trusted(markPlainText(part.text, places.spans.get(index) ?? []));
     if (part.kind === 'quoted') {
       return html`<p class="quoted-label">
           Earlier message quoted in the reply (not checked: these are not the sender's words)
@@ -118,7 +118,7 @@ function htmlBody(verdict: Verdict, places: FindingPlaces, nonce: string): SafeH
 }
 
 export function renderBody(verdict: Verdict, places: FindingPlaces, view: BodyView, nonce: string): SafeHtml {
-  return view === 'html' ? htmlBody(verdict, places, nonce) : plainTextBody(verdict, places, nonce);
+  return view === 'html' ? htmlBody(verdict, places, nonce) : plainTextBody(verdict, places);
 }
 
 /** The subject line or attachment name parts of a kind, with their marks, keyed by part text. */
@@ -126,13 +126,11 @@ export function markedParts(
   verdict: Verdict,
   places: FindingPlaces,
   kind: 'subject' | 'attachment-name',
-  nonce: string,
 ): Map<string, SafeHtml> {
   const marked = new Map<string, SafeHtml>();
   for (const { part, index } of partsOf(verdict, [kind])) {
     const spans = places.spans.get(index) ?? [];
-    if (spans.length > 0 || !marked.has(part.text))
-      marked.set(part.text, trusted(markPlainText(part.text, spans, nonce)));
+    if (spans.length > 0 || !marked.has(part.text)) marked.set(part.text, trusted(markPlainText(part.text, spans)));
   }
   return marked;
 }

@@ -18,23 +18,19 @@ describe('the html template', () => {
 
 describe('marking findings', () => {
   it('marks plain text at the exact offsets and escapes the rest', () => {
-    const out = markPlainText('a <b> call 07700 900123 now', [{ index: 0, start: 11, end: 23, severity: 'high' }], 'n');
+    const out = markPlainText('a <b> call 07700 900123 now', [{ index: 0, start: 11, end: 23, severity: 'high' }]);
     expect(out).toBe(
-      'a &lt;b&gt; call <mark class="finding sev-high" id="finding-1" data-findings="1" data-ch="n">07700 900123</mark> now',
+      'a &lt;b&gt; call <mark class="finding sev-high" id="finding-1" data-findings="1">07700 900123</mark> now',
     );
   });
 
   it('splits overlapping findings into pieces, coloured by the worst, each anchored once', () => {
-    const out = markPlainText(
-      'abcdef',
-      [
-        { index: 0, start: 0, end: 4, severity: 'low' },
-        { index: 1, start: 2, end: 6, severity: 'high' },
-      ],
-      'n',
-    );
-    expect(out).toContain('id="finding-1" data-findings="1" data-ch="n">ab</mark>');
-    expect(out).toContain('class="finding sev-high" id="finding-2" data-findings="1 2" data-ch="n">cd</mark>');
+    const out = markPlainText('abcdef', [
+      { index: 0, start: 0, end: 4, severity: 'low' },
+      { index: 1, start: 2, end: 6, severity: 'high' },
+    ]);
+    expect(out).toContain('id="finding-1" data-findings="1">ab</mark>');
+    expect(out).toContain('class="finding sev-high" id="finding-2" data-findings="1 2">cd</mark>');
     expect(out.match(/id="finding-2"/g)).toHaveLength(1);
   });
 
@@ -126,7 +122,7 @@ describe('the message page', () => {
     });
     await h.store.putHold(hold);
     const body = (await get(h.app, dsl, `/holds/${hold.id}`)).body;
-    expect(body).toContain('id="finding-1" data-findings="1" data-ch="');
+    expect(body).toContain('id="finding-1" data-findings="1">');
     expect(body).toMatch(/<mark class="finding sev-high" id="finding-1"[^>]*>snapchat: mr.smith77<\/mark>/);
     expect(body).toMatch(/<mark class="finding sev-medium" id="finding-2"[^>]*>07700 900123<\/mark>/);
     expect(body).toMatch(/<mark class="finding sev-low" id="finding-3"[^>]*>Snap me<\/mark> later/);
