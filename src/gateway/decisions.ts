@@ -68,16 +68,43 @@ function clock(deps: DecisionDeps): Date {
   return deps.now?.() ?? new Date();
 }
 
-function sameAddress(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+/** Addresses anywhere in a header value, display names included: `"a@x" <b@y>, c@z (d@w)` gives all four. */
+const ADDRESS_IN_TEXT = /[^\s<>()[\],;:"'@]+@[^\s<>()[\],;:"'@]+/g;
+/** Addresses looked at in one From header: a real one has one or two; more is a list meant to confuse. */
+const MAX_FROM_ADDRESSES = 50;
+
+/**
+ * One mailbox, however it is written: case and surrounding space do not matter, and a sub-address tag
+ * (`dsl+trips@school`) is the same person's mailbox, so it is dropped.
+ */
+export function mailboxOf(address: string): string {
+  const lower = address.trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at < 0) return lower;
+  const local = lower.slice(0, at);
+  const plus = local.indexOf('+');
+  return `${plus > 0 ? local.slice(0, plus) : local}${lower.slice(at)}`;
 }
 
-/** The address in a header From as displayed (`Mr Smith <j.smith@school>` or a bare address). */
-function headerFromAddress(from: string): string | undefined {
-  const angled = /<([^<>\s]+@[^<>\s]+)>/.exec(from);
-  if (angled) return angled[1];
-  const bare = from.trim();
-  return /^[^\s@<>]+@[^\s@<>]+$/.test(bare) ? bare : undefined;
+/**
+ * Everyone who counts as the author of a held message: the envelope sender, the SMTP login, and every address in the
+ * From header (display names included: a sender who writes their own address there is still the sender).
+ */
+export function authorsOf(item: Pick<HeldItem, 'envelope' | 'from'>): Set<string> {
+  const authors = new Set<string>();
+  for (const address of [item.envelope.mailFrom, item.envelope.authUser ?? '']) {
+    if (address.trim() !== '') authors.add(mailboxOf(address));
+  }
+  for (const match of item.from.matchAll(ADDRESS_IN_TEXT)) {
+    authors.add(mailboxOf(match[0]));
+    if (authors.size > MAX_FROM_ADDRESSES) break;
+  }
+  return authors;
+}
+
+/** Whether `actor` (a reviewer's e-mail address) wrote or sent the message. */
+export function isAuthor(actor: string, item: Pick<HeldItem, 'envelope' | 'from'>): boolean {
+  return authorsOf(item).has(mailboxOf(actor));
 }
 
 async function heldItem(deps: DecisionDeps, request: DecisionRequest): Promise<HeldItem> {
@@ -86,8 +113,7 @@ async function heldItem(deps: DecisionDeps, request: DecisionRequest): Promise<H
     throw new DecisionRefusedError('not-found', request.id, `No held message has the id ${request.id}.`);
   }
   // Safeguarding is a second pair of eyes: the sender never clears their own message, however senior.
-  const senders = [item.envelope.mailFrom, item.envelope.authUser, headerFromAddress(item.from)];
-  if (senders.some((sender) => sameAddress(request.actor, sender))) {
+  if (isAuthor(request.actor, item)) {
     throw new DecisionRefusedError(
       'own-message',
       request.id,

@@ -1,6 +1,7 @@
 // Who may do what. DSLs review and decide; auditors read everything but change nothing; admins manage users and
 // settings but do not read held mail unless they are also a DSL or auditor.
 import type { Config } from '../../config/schema.js';
+import { isAuthor } from '../decisions.js';
 import type { HeldItem } from '../hold-store.js';
 import { hasRole, type Viewer } from './deps.js';
 
@@ -28,15 +29,10 @@ export function canAdminister(viewer: Viewer): boolean {
   return hasRole(viewer, 'admin');
 }
 
-/** The address inside "Name <address>", or the text itself. */
-function bareAddress(from: string): string {
-  const angle = /<([^<>]+)>\s*$/.exec(from);
-  return (angle?.[1] ?? from).trim();
-}
-
-/** Nobody decides on their own message: the envelope sender, the SMTP login and the From address all count. */
+/**
+ * Nobody decides on their own message: the envelope sender, the SMTP login and every address in the From header
+ * count, whatever the case and with or without a +tag (see decisions.ts, which refuses the same for the CLI).
+ */
 export function isOwnMessage(viewer: Viewer, item: Pick<HeldItem, 'envelope' | 'from'>): boolean {
-  const me = viewer.user.email;
-  const senders = [item.envelope.mailFrom, item.envelope.authUser ?? '', bareAddress(item.from)];
-  return senders.some((s) => s !== '' && sameAddress(s, me));
+  return isAuthor(viewer.user.email, item);
 }
