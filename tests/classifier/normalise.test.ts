@@ -33,11 +33,59 @@ describe('normalise', () => {
     ['Don’t tell', "don't tell", 'Don’t tell'],
     ['café', 'cafe', 'café'],
     ['٠٧٧٠٠ ٩٠٠١٢٣', '07700 900123', '٠٧٧٠٠ ٩٠٠١٢٣'],
+    // numbers read out with hundreds and tens
+    [
+      'seven seven double oh nine hundred one two three',
+      '7700900123',
+      'seven seven double oh nine hundred one two three',
+    ],
+    [
+      'oh seven seven hundred, nine hundred, one two three',
+      '07700900123',
+      'oh seven seven hundred, nine hundred, one two three',
+    ],
+    ['oh seven seven oh oh nine hundred and twelve', '07700912', 'oh seven seven oh oh nine hundred and twelve'],
+    ['seventy seven double oh', '7700', 'seventy seven double oh'],
+    // fillers between every character
+    ['j*o*h*n*@gmail.com', 'john@gmail.com', 'j*o*h*n*@gmail.com'],
+    ['j o h n @ gmail.com', 'john@gmail.com', 'j o h n @ gmail.com'],
+    ['0*7*7*0*0*9*0*0*1*2*3', '07700900123', '0*7*7*0*0*9*0*0*1*2*3'],
+    ['s~e~x~y', 'sexy', 's~e~x~y'],
+    // addresses without their ending, and sites read out
+    ['jhughes at g mail dot com', 'jhughes@gmail.com', 'jhughes at g mail dot com'],
+    ['jhughes (at) gmail', 'jhughes@gmail', 'jhughes (at) gmail'],
+    ['jhughes at gmail', 'jhughes@gmail', 'jhughes at gmail'],
+    ['my site is fionaswims dot com', 'fionaswims.com', 'fionaswims dot com'],
+    ['jo-art [dot] co [dot] uk', 'jo-art.co.uk', 'jo-art [dot] co [dot] uk'],
   ];
   it.each(reads)('reads %j as containing %j, mapped back to what was written', (written, expected, source) => {
     const mapped = normalise(written);
     expect(mapped.text).toContain(expected);
     expect(originalOf(mapped, written, expected)).toBe(source);
+  });
+
+  const names: [string, string, string][] = [
+    ['sn@pchat', 'snapchat', 'sn@pchat'],
+    ['f@cebook', 'facebook', 'f@cebook'],
+    ['1nsta', 'insta', '1nsta'],
+    ['add me on 1nstagr@m', 'instagram', '1nstagr@m'],
+    ['s n a p c h a t', 'snapchat', 's n a p c h a t'],
+    ['s.n.a.p.c.h.a.t', 'snapchat', 's.n.a.p.c.h.a.t'],
+    ['snap\u200dchat', 'snapchat', 'snap\u200dchat'],
+    ['snаpchаt', 'snapchat', 'snаpchаt'], // Cyrillic а
+    ['insta gram', 'instagram', 'insta gram'],
+    ["what's app", 'whatsapp', "what's app"],
+    ['whatsap me', 'whatsapp', 'whatsap'],
+    ['watsapp', 'whatsapp', 'watsapp'],
+    ['on tik tok', 'tiktok', 'tik tok'],
+    ['t1kt0k', 'tiktok', 't1kt0k'],
+    ['y0u tube', 'youtube', 'y0u tube'],
+    ['hot mail', 'hotmail', 'hot mail'],
+  ];
+  it.each(names)('reads the disguised name in %j as %j, mapped back to %j', (written, name, source) => {
+    const mapped = normalise(written);
+    expect(mapped.text).toContain(name);
+    expect(originalOf(mapped, written, name)).toBe(source);
   });
 
   const untouched = [
@@ -49,6 +97,22 @@ describe('normalise', () => {
     'look at this dot com bubble',
     'kisses 😘❤️',
     'Room 101 at 3.30',
+    'that was a snap decision',
+    'a cold snap this week',
+    'an instant reply',
+    'the snapshot is attached',
+    'wash your face. Book a slot',
+    'have a look at gmail',
+    'an account at gmail',
+    'the outlook at work is good',
+    'two hundred and fifty pupils',
+    'one hundred percent',
+    'a b c d',
+    'j.o.h.n',
+    'u r a star',
+    'i n s t a',
+    'the dot on the i',
+    'the dot com boom',
   ];
   it.each(untouched)('leaves %j as it reads (only lower-cased)', (text) => {
     expect(normalise(text).text).toBe(text.toLowerCase());

@@ -1,10 +1,12 @@
 // E-mail addresses outside the school's own domains, found in normalised text so "jo dot bloggs at gmail dot com"
-// counts like jo.bloggs@gmail.com.
+// counts like jo.bloggs@gmail.com. Also a webmail provider standing for its domain: "jhughes@gmail" (no ending),
+// "gmail: jhughes99", "my hotmail is jo_b".
 
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
+import { COMMON_WORDS } from '../matchers/common-words.js';
 import { isUnderDomain, type Detector, type DetectorContext, type DetectorHit } from './types.js';
-import { isWebmailDomain } from './webmail.js';
+import { EVERYDAY_WEBMAIL_NAMES, isWebmailDomain, WEBMAIL_NAMES } from './webmail.js';
 
 const optionsSchema = z
   .object({
@@ -18,12 +20,33 @@ export type EmailOptions = z.infer<typeof optionsSchema>;
 const ADDRESS =
   /(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,24})(?![a-z0-9-]|\.[a-z0-9])/g;
 
+const PROVIDER = `(${[...WEBMAIL_NAMES.keys()].join('|')})`;
+/** "jhughes@gmail": a provider's name after the "@" is its address even without ".com". */
+const ADDRESS_WITHOUT_ENDING = new RegExp(
+  String.raw`(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63})@${PROVIDER}(?![a-z0-9\-@]|\.[a-z0-9])`,
+  'g',
+);
+/**
+ * "gmail: jhughes99", "my hotmail is jo_b", "my gmail address - jo.b": the mailbox name given after its provider.
+ * A colon or a label is needed, or "my" before it: "gmail is down" is not an address.
+ */
+const MAILBOX_AFTER_PROVIDER = new RegExp(
+  String.raw`(?<![a-z0-9@._-])(my\s+|our\s+)?${PROVIDER}(?:\s+(?:address|addy|account|acc|email|e-mail|username|user\s?name|id))?\s*(:|=|-|\bis\b)\s*([a-z0-9][a-z0-9._%+-]{1,63})(?![a-z0-9@_%+-])`,
+  'g',
+);
+/** Words that follow "my gmail is" in prose ("my gmail is full"); not mailbox names. */
+const NOT_MAILBOXES = new Set(
+  `full down broken blocked hacked locked private new old gone dead closed deleted working fine better best same different
+  attached below above there here`.split(/\s+/),
+);
+
 export const emailDetector: Detector<EmailOptions> = {
   name: 'email',
   optionsSchema: optionsSchema as z.ZodType<EmailOptions>,
   detect(mapped: MappedText, options: EmailOptions, context: DetectorContext): DetectorHit[] {
+    const text = mapped.text;
     const hits: DetectorHit[] = [];
-    for (const match of mapped.text.matchAll(ADDRESS)) {
+    for (const match of text.matchAll(ADDRESS)) {
       const domain = match[1]!;
       if (isUnderDomain(domain, context.organisation.domains)) continue;
       const webmail = isWebmailDomain(domain);
@@ -34,6 +57,42 @@ export const emailDetector: Detector<EmailOptions> = {
         detail: { address: match[0], domain, webmail: webmail ? 'yes' : 'no' },
       });
     }
-    return hits;
+    // Provider names are webmail by definition, so these are reported with or without webmailOnly.
+    for (const match of text.matchAll(ADDRESS_WITHOUT_ENDING)) {
+      const domain = WEBMAIL_NAMES.get(match[2]!)!;
+      hits.push(providerHit(match.index, match.index + match[0].length, match[1]!, domain));
+    }
+    for (const match of text.matchAll(MAILBOX_AFTER_PROVIDER)) {
+      const mailbox = match[4]!.replace(/[.-]+$/, '');
+      const labelled = match[1] !== undefined || match[3] !== 'is';
+      if (!labelled || !isMailboxName(mailbox)) continue;
+      // "my outlook is positive": an everyday word as provider needs a mailbox nobody would write as a word.
+      if (EVERYDAY_WEBMAIL_NAMES.has(match[2]!) && !/[0-9._]/.test(mailbox)) continue;
+      const domain = WEBMAIL_NAMES.get(match[2]!)!;
+      const end = match.index + match[0].length - (match[4]!.length - mailbox.length);
+      hits.push(providerHit(match.index, end, mailbox, domain));
+    }
+    return withoutOverlaps(hits);
   },
 };
+
+function providerHit(start: number, end: number, mailbox: string, domain: string): DetectorHit {
+  return { start, end, detail: { address: `${mailbox}@${domain}`, domain, webmail: 'yes' } };
+}
+
+function isMailboxName(name: string): boolean {
+  if (name.length < 3 || COMMON_WORDS.has(name) || NOT_MAILBOXES.has(name)) return false;
+  return /[a-z]/.test(name);
+}
+
+/** One hit per stretch of text ("my gmail: jo@gmail.com" is one address). */
+function withoutOverlaps(hits: DetectorHit[]): DetectorHit[] {
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: DetectorHit[] = [];
+  for (const hit of hits) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && hit.start < last.end) continue;
+    kept.push(hit);
+  }
+  return kept;
+}

@@ -2,10 +2,21 @@
 // Google's libphonenumber metadata (full, GB by default) so dates, prices, ids and ranges are not reported.
 
 import { z } from 'zod';
-import { parsePhoneNumberFromString, type NumberType, type PhoneNumber } from 'libphonenumber-js/max';
 import type { MappedText } from '../mapped-text.js';
 import type { Detector, DetectorContext, DetectorHit } from './types.js';
-import { dramaNumberType } from './drama-numbers.js';
+import {
+  dialledDigits,
+  digitCount,
+  e164Of,
+  MAX_DIGITS,
+  MIN_DIGITS,
+  MAX_NUMBER_PARSES,
+  readNumber,
+  type ParseBudget,
+} from './phone-number.js';
+import { findPiecedNumbers } from './phone-pieces.js';
+
+export { MAX_NUMBER_PARSES } from './phone-number.js';
 
 export const PHONE_TYPES = [
   'mobile',
@@ -33,13 +44,23 @@ const optionsSchema = z
 export type PhoneOptions = z.infer<typeof optionsSchema>;
 
 /**
- * A run of 7 to 32 digits (two numbers side by side at most) with up to three separators between any two ("077-009-00123", "(01632) 960000",
- * "0 7 7 0 0 ..."); the repetition bound keeps the regex linear on a page of digits.
+ * What may sit between two digits of one number: up to three of space, dash, dot, slash, brackets, or a filler
+ * ("07700*900*123", "07700 💜 900 💜 123"). The bound keeps the regex linear on a page of digits.
  */
-const CANDIDATE = /(?<![0-9a-z+_@£$€#])(?:\+|\(\+?)?[0-9](?:[ \t\-./()]{0,3}[0-9]){6,31}(?![0-9])/g;
-/** "+44 (0)7700 ...": the bracketed trunk 0 is not dialled from abroad. */
-const BRACKETED_TRUNK = /^(\+[0-9]{1,3})[ \t\-.]*\(0\)/;
-const SEPARATOR_RUN = /[ \t\-./()]+/g;
+const FILLER = String.raw`(?:\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\u{FE0F}|\u{200D})*|\p{Regional_Indicator})`;
+const SEPARATOR = String.raw`(?:[ \t\-./()*~_|]{0,3}|[ \t]{0,2}${FILLER}{1,4}[ \t]{0,2})`;
+/** A run of 7 to 32 digits (two numbers side by side at most) with separators between any two. */
+const CANDIDATE = new RegExp(
+  String.raw`(?<![0-9a-z+_@£$€#])(?:\+|\(\+?)?[0-9](?:${SEPARATOR}[0-9]){6,31}(?![0-9])`,
+  'gu',
+);
+const SEPARATOR_RUN = new RegExp(String.raw`(?:[ \t\-./()*~_|]|${FILLER})+`, 'gu');
+/**
+ * Digits apart by one letter, the same each time ("0x7x7x0x0x9x0x0x1x2x3", "07700x900x123"): a filler too. Needs
+ * MIN_FILLED_DIGITS, so "3x4" and "1920x1080" stay sizes.
+ */
+const LETTER_FILLED = /(?<![0-9a-z])[0-9]{1,6}([a-z])[0-9]{1,6}(?:\1[0-9]{1,6}){1,14}(?![0-9a-z])/g;
+const MIN_FILLED_DIGITS = 10;
 /** Written like a date ("12/03/2024", "01.02.24"): never read as a number. */
 const DATE_LIKE = /^\(?[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{2,4}\)?$/;
 /** Labels that say the digits after them are an identifier, not something to ring. */
@@ -65,15 +86,27 @@ export const phoneDetector: Detector<PhoneOptions> = {
     const text = mapped.text;
     const wanted = new Set(options.types);
     const allowed = options.allowOrganisation ? organisationNumbers(context.organisation.phones) : new Set<string>();
-    const hits: DetectorHit[] = [];
-    const budget = { parses: MAX_NUMBER_PARSES };
+    const budget: ParseBudget = { parses: MAX_NUMBER_PARSES };
+    // Every number read, wanted or not: a number the rule does not want is still not to be read again in pieces.
+    const found: FoundNumber[] = [];
     for (const match of text.matchAll(CANDIDATE)) {
       if (DATE_LIKE.test(match[0]) || isLabelledIdentifier(text, match.index)) continue;
-      for (const found of readNumbers(match[0], match.index, budget)) {
-        if (allowed.has(found.e164)) continue;
-        if (!isWanted(wanted, found.type)) continue;
-        hits.push({ start: found.start, end: found.end, detail: { numberType: found.type, e164: found.e164 } });
-      }
+      found.push(...readNumbers(match[0], match.index, budget));
+    }
+    for (const match of text.matchAll(LETTER_FILLED)) {
+      if (countDigits(match[0]) < MIN_FILLED_DIGITS || isLabelledIdentifier(text, match.index)) continue;
+      const number = readNumber(match[0], false, budget);
+      if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
+    }
+    found.sort((a, b) => a.start - b.start);
+    for (const pieced of findPiecedNumbers(text, found, budget)) {
+      if (!isLabelledIdentifier(text, pieced.start)) found.push(pieced);
+    }
+    found.sort((a, b) => a.start - b.start);
+    const hits: DetectorHit[] = [];
+    for (const number of found) {
+      if (allowed.has(number.e164) || !isWanted(wanted, number.type)) continue;
+      hits.push({ start: number.start, end: number.end, detail: { numberType: number.type, e164: number.e164 } });
     }
     return hits;
   },
@@ -93,35 +126,38 @@ interface FoundNumber {
 }
 
 /** The numbers in one candidate run: the whole run, or, when it is two numbers written side by side, each. */
-/**
- * Metadata look-ups per text. Each costs tens of microseconds, and a page of spaced digits ("0 1 2 3 ...") makes
- * hundreds of ways to split every run: without a cap a crafted megabyte takes minutes. Past the cap, a run shaped
- * like a UK or international number is reported unread (type unknown) rather than let through unread.
- */
-export const MAX_NUMBER_PARSES = 5000;
-
-function readNumbers(candidate: string, base: number, budget: { parses: number }): FoundNumber[] {
+function readNumbers(candidate: string, base: number, budget: ParseBudget): FoundNumber[] {
   if (budget.parses <= 0) return unreadNumber(candidate, base);
   const whole = readNumber(candidate, true, budget);
   if (whole !== undefined) return [{ start: base, end: base + candidate.length, ...whole }];
   // Shorter than two numbers side by side: a wrong number, not two right ones.
-  if (candidate.replace(/[^0-9]/g, '').length < MIN_DIGITS_OF_TWO_NUMBERS) return [];
-  // Split at separators: groups of digits with their offsets.
-  const groups: { start: number; end: number }[] = [];
+  if (countDigits(candidate) < MIN_DIGITS_OF_TWO_NUMBERS) return [];
+  // Split at separators: groups of digits with their offsets and the digits up to their end.
+  const groups: { start: number; end: number; digitsTo: number }[] = [];
   let at = 0;
+  let digits = 0;
+  const pushGroup = (start: number, end: number): void => {
+    digits += countDigits(candidate.slice(start, end));
+    groups.push({ start, end, digitsTo: digits });
+  };
   for (const separator of candidate.matchAll(SEPARATOR_RUN)) {
-    if (separator.index > at) groups.push({ start: at, end: separator.index });
+    if (separator.index > at) pushGroup(at, separator.index);
     at = separator.index + separator[0].length;
   }
-  if (at < candidate.length) groups.push({ start: at, end: candidate.length });
+  if (at < candidate.length) pushGroup(at, candidate.length);
   const found: FoundNumber[] = [];
   let first = 0;
   while (first < groups.length) {
     let matched = false;
-    for (let last = groups.length - 1; last >= first; last--) {
-      const start = groups[first]!.start;
+    const start = groups[first]!.start;
+    const digitsBefore = first > 0 ? groups[first - 1]!.digitsTo : 0;
+    // Without a trunk 0 or a '+' a part is never read (readNumber would refuse it): spare the work of trying.
+    const dialable = candidate[start] === '0' || candidate[start] === '+' || candidate[start] === '(';
+    for (let last = groups.length - 1; dialable && last >= first; last--) {
       const end = groups[last]!.end;
-      if (start === 0 && end === candidate.length) continue;
+      const count = groups[last]!.digitsTo - digitsBefore;
+      if ((start === 0 && end === candidate.length) || count > MAX_DIGITS + 2) continue;
+      if (count < MIN_DIGITS) break;
       const number = readNumber(candidate.slice(start, end), false, budget);
       if (number !== undefined) {
         found.push({ start: base + start, end: base + end, ...number });
@@ -135,75 +171,29 @@ function readNumbers(candidate: string, base: number, budget: { parses: number }
   return found;
 }
 
+/**
+ * A run left unread once the look-ups are spent: reported (type unknown) when it is long enough to hold a number
+ * and starts like one, whatever its length, so spending the budget first cannot hide a number behind it.
+ */
 function unreadNumber(candidate: string, base: number): FoundNumber[] {
   const digits = dialledDigits(candidate);
-  const count = digits.replace('+', '').length;
-  const shaped = (digits.startsWith('0') || digits.startsWith('+')) && count >= 10 && count <= MAX_DIGITS;
+  const shaped = (digits.startsWith('0') || digits.startsWith('+')) && digitCount(digits) >= MIN_UNREAD_DIGITS;
   return shaped ? [{ start: base, end: base + candidate.length, type: 'unknown', e164: '' }] : [];
 }
 
-function dialledDigits(written: string): string {
-  const digits = written.replace(BRACKETED_TRUNK, '$1').replace(/[^0-9+]/g, '');
-  return digits.startsWith('00') ? '+' + digits.slice(2) : digits;
-}
-
-/** Digit counts a dialable number can have: UK national 8-11 with the 0, E.164 up to 15 after the '+'. */
-const MIN_DIGITS = 7;
-const MAX_DIGITS = 15;
+/** The shortest run reported unread: a UK number with its trunk 0 is at least 10 digits long (bar a few 0800s). */
+const MIN_UNREAD_DIGITS = 10;
 
 /** Two UK national numbers side by side have at least 16 digits (8 + 8); fewer is one number or none. */
 const MIN_DIGITS_OF_TWO_NUMBERS = 16;
 
-/** `alone`: the digits are the whole run, so a UK mobile written without its 0 ("7700 900123") may be read. */
-function readNumber(
-  written: string,
-  alone: boolean,
-  budget: { parses: number },
-): { type: string; e164: string } | undefined {
-  const digits = dialledDigits(written);
-  const count = digits.replace('+', '').length;
-  if (count < MIN_DIGITS || count > MAX_DIGITS) return undefined;
-  // Without a '+' or trunk 0, only a UK mobile written without its 0 ("7700 900123") reads as a number.
-  const withoutTrunk = alone && digits.startsWith('7') && count === 10;
-  if (!digits.startsWith('+') && !digits.startsWith('0') && !withoutTrunk) return undefined;
-  if (budget.parses-- <= 0) return undefined;
-  const number = parsePhoneNumberFromString(digits, 'GB');
-  if (number === undefined) return undefined;
-  const e164 = number.number;
-  const drama = dramaNumberType(e164.slice(1));
-  if (drama !== undefined) return { type: drama, e164 };
-  if (!number.isValid()) return undefined;
-  return { type: typeName(number), e164 };
-}
-
-function typeName(number: PhoneNumber): string {
-  const type: NumberType = number.getType();
-  switch (type) {
-    case 'MOBILE':
-      return 'mobile';
-    case 'FIXED_LINE':
-      return 'fixed-line';
-    case 'FIXED_LINE_OR_MOBILE':
-      return 'fixed-line-or-mobile';
-    case 'TOLL_FREE':
-      return 'toll-free';
-    case 'PREMIUM_RATE':
-      return 'premium-rate';
-    case 'SHARED_COST':
-      return 'shared-cost';
-    case 'VOIP':
-      return 'voip';
-    case 'PERSONAL_NUMBER':
-      return 'personal';
-    case 'UAN':
-      return 'uan';
-    case 'PAGER':
-      return 'pager';
-    case 'VOICEMAIL':
-      return 'voicemail';
-    default:
-      return 'unknown';
+function countDigits(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) count++;
   }
+  return count;
 }
 
 function isLabelledIdentifier(text: string, start: number): boolean {
@@ -211,12 +201,13 @@ function isLabelledIdentifier(text: string, start: number): boolean {
   return ID_LABEL.test(before) && !ID_LABEL_GUARD.test(before);
 }
 
-/** The school's own numbers as E.164, in whatever format they were configured. */
-function organisationNumbers(phones: readonly string[]): Set<string> {
-  const numbers = new Set<string>();
-  for (const phone of phones) {
-    const number = parsePhoneNumberFromString(dialledDigits(phone), 'GB');
-    if (number !== undefined) numbers.add(number.number);
+/** The school's own numbers as E.164, in whatever format they were configured; read once per settings object. */
+const organisationNumberCache = new WeakMap<readonly string[], ReadonlySet<string>>();
+function organisationNumbers(phones: readonly string[]): ReadonlySet<string> {
+  let numbers = organisationNumberCache.get(phones);
+  if (numbers === undefined) {
+    numbers = new Set(phones.map(e164Of).filter((n): n is string => n !== undefined));
+    organisationNumberCache.set(phones, numbers);
   }
   return numbers;
 }

@@ -20,3 +20,17 @@ const PROVIDER_FAMILIES = /^(?:hotmail|outlook|live|yahoo|gmx|aol|yandex)\.(?:[a
 export function isWebmailDomain(domain: string): boolean {
   return PROVIDERS.has(domain) || PROVIDER_FAMILIES.test(domain);
 }
+
+/**
+ * Providers' names as people write them without the ending ("jhughes at gmail", "gmail: jhughes99"), with the
+ * address each stands for. Only names that are no everyday word: "live", "me" and "mail" are left out.
+ */
+export const WEBMAIL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['gmail', 'gmail.com'], ['googlemail', 'googlemail.com'], ['hotmail', 'hotmail.com'], ['outlook', 'outlook.com'],
+  ['yahoo', 'yahoo.com'], ['ymail', 'ymail.com'], ['icloud', 'icloud.com'], ['aol', 'aol.com'],
+  ['protonmail', 'protonmail.com'], ['proton', 'proton.me'], ['gmx', 'gmx.com'], ['btinternet', 'btinternet.com'],
+  ['yandex', 'yandex.com'], ['tutanota', 'tutanota.com'], ['fastmail', 'fastmail.com'], ['virginmedia', 'virginmedia.com'],
+]); // prettier-ignore
+
+/** Provider names that are also everyday words ("the outlook is good", "a proton"): they need a clearer cue. */
+export const EVERYDAY_WEBMAIL_NAMES: ReadonlySet<string> = new Set(['outlook', 'proton', 'yahoo']);

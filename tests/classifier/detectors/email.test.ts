@@ -15,6 +15,18 @@ describe('email detector', () => {
     ['jo@hotmail.fr', 'jo@hotmail.fr', 'hotmail.fr', 'yes'],
     ['jo@proton.me', 'jo@proton.me', 'proton.me', 'yes'],
     ['bookings@theatre-company.co.uk', 'bookings@theatre-company.co.uk', 'theatre-company.co.uk', 'no'],
+    // filled, spaced and cut-short addresses
+    ['j*o*h*n*@gmail.com', 'j*o*h*n*@gmail.com', 'gmail.com', 'yes'],
+    ['j o h n @ gmail.com', 'j o h n @ gmail.com', 'gmail.com', 'yes'],
+    ['mail jhughes at g mail dot com', 'jhughes at g mail dot com', 'gmail.com', 'yes'],
+    ['jhughes (at) gmail', 'jhughes (at) gmail', 'gmail.com', 'yes'],
+    ['write to jhughes at gmail', 'jhughes at gmail', 'gmail.com', 'yes'],
+    ['jhughes@gmail', 'jhughes@gmail', 'gmail.com', 'yes'],
+    ['jo_b@hotmail tonight', 'jo_b@hotmail', 'hotmail.com', 'yes'],
+    ['gmail: jhughes99', 'gmail: jhughes99', 'gmail.com', 'yes'],
+    ['my gmail is jhughes', 'my gmail is jhughes', 'gmail.com', 'yes'],
+    ['hotmail - jo_b', 'hotmail - jo_b', 'hotmail.com', 'yes'],
+    ['my outlook address is jo.b77', 'my outlook address is jo.b77', 'outlook.com', 'yes'],
   ];
   it.each(found)('finds %j as %j at %s (webmail: %s)', (text, written, domain, webmail) => {
     const hits = detect(email, text);
@@ -28,6 +40,15 @@ describe('email detector', () => {
     'meet at the gate at nine',
     'cid:image001.png@01D9A1B2.C3D4E5F0',
     'report.pdf',
+    'have a look at gmail for the invite',
+    'open an account at gmail',
+    'my outlook is positive',
+    'the outlook: sunny',
+    'jo at outlook',
+    'gmail is down today',
+    'my gmail is full',
+    'I use gmail at home',
+    'a proton: positive charge',
   ])('reports nothing in %j', (text) => {
     expect(detect(email, text)).toEqual([]);
   });
@@ -35,5 +56,9 @@ describe('email detector', () => {
   it('reports only webmail when asked', () => {
     const text = 'jo@gmail.com or bookings@theatre-company.co.uk';
     expect(detect(email, text, { webmailOnly: true }).map((h) => h.written)).toEqual(['jo@gmail.com']);
+  });
+
+  it('reports an address given with its provider once', () => {
+    expect(detect(email, 'my gmail: jo@gmail.com').map((h) => h.written)).toEqual(['jo@gmail.com']);
   });
 });

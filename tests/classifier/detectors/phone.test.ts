@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findDetector } from '../../../src/classifier/detectors/index.js';
+import { MAX_NUMBER_PARSES } from '../../../src/classifier/detectors/phone.js';
 import { detect } from './detect.js';
 
 const phone = findDetector('phone')!;
@@ -33,6 +34,25 @@ describe('phone detector', () => {
     expect(detect(phone, text)).toEqual([{ written, detail: { numberType, e164 } }]);
   });
 
+  const disguised: [string, string][] = [
+    // [text, written number]: every one dials +447700900123
+    ['07700 then 900 then 123', '07700 then 900 then 123'],
+    ['my number is 07700 and the rest is 900123', '07700 and the rest is 900123'],
+    ['07700 900, followed by 123', '07700 900, followed by 123'],
+    ['call me: 07700, 900, 123', '07700, 900, 123'],
+    ['seven seven double oh nine hundred one two three', 'seven seven double oh nine hundred one two three'],
+    ['oh seven seven hundred, nine hundred, one two three', 'oh seven seven hundred, nine hundred, one two three'],
+    ['07700💜900💜123', '07700💜900💜123'],
+    ['07700 😘 900 😘 123', '07700 😘 900 😘 123'],
+    ['0x7x7x0x0x9x0x0x1x2x3', '0x7x7x0x0x9x0x0x1x2x3'],
+    ['07700x900x123', '07700x900x123'],
+    ['0*7*7*0*0*9*0*0*1*2*3', '0*7*7*0*0*9*0*0*1*2*3'],
+    ['07700~900~123', '07700~900~123'],
+  ];
+  it.each(disguised)('finds the number disguised in %j as %j', (text, written) => {
+    expect(detect(phone, text)).toEqual([{ written, detail: { numberType: 'mobile', e164: '+447700900123' } }]);
+  });
+
   it('finds two numbers written side by side as two', () => {
     expect(detect(phone, '07700 900123 07700 900124').map((f) => f.written)).toEqual(['07700 900123', '07700 900124']);
     expect(detect(phone, '07946746291/07880867867').map((f) => f.written)).toEqual(['07946746291', '07880867867']);
@@ -54,6 +74,18 @@ describe('phone detector', () => {
     '011 44 20 8765 4321',
     'the school office is on 01632 960000',
     'or +44 1632 960001',
+    'read pages 12-14 tonight',
+    'we won 3-1 on Saturday',
+    'Year 7 and Year 11',
+    'pay the PTA: sort code 12-34-56, account 12345678',
+    'the room is SW1A 1AA',
+    'on 12/03/2025 at 10:30 for £12.50',
+    'lessons between 0930 and 1030 then 1130',
+    'codes 0123, 4567 and 890 are on the sheet',
+    'scores 0113, 496 and 0123',
+    'call our Houston office on (713) 853-6450',
+    'the screen is 1920x1080x60',
+    'times 10:30, 11:45 then 13:00',
   ];
   it.each(notNumbers)('reports nothing in %j', (text) => {
     expect(detect(phone, text)).toEqual([]);
@@ -81,7 +113,28 @@ describe('phone detector', () => {
 describe('phone detector on hostile input', () => {
   it('reads a megabyte of spaced digits in bounded time, reporting what it could not read', () => {
     const text = '0 1 2 3 4 5 6 7 8 9 '.repeat(52_000);
+    const started = performance.now();
     const hits = detect(phone, text);
     expect(hits.length).toBeGreaterThan(0);
+    expect(hits.some((h) => h.detail.numberType === 'unknown')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it.each(['07700 then '.repeat(100_000), '0💜'.repeat(300_000), '0x7'.repeat(300_000)])(
+    'reads a megabyte of crafted pieces and fillers in bounded time',
+    (text) => {
+      const started = performance.now();
+      detect(phone, text);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    },
+  );
+
+  it('stops reading numbers after MAX_NUMBER_PARSES look-ups', () => {
+    // Each run is a valid number: past the cap they are reported unread, never dropped.
+    const text = '07700 900123, '.repeat(MAX_NUMBER_PARSES + 10);
+    const hits = detect(phone, text);
+    expect(hits).toHaveLength(MAX_NUMBER_PARSES + 10);
+    expect(hits[0]!.detail.numberType).toBe('mobile');
+    expect(hits[hits.length - 1]!.detail.numberType).toBe('unknown');
   });
 });

@@ -1,0 +1,35 @@
+// Words and numbers broken up by a filler between every character so a filter will not see them: "j*o*h*n*@gmail",
+// "s~e~x~y", "0*7*7*0*0*9*0*0*1*2*3". One normalise pass drops the fillers.
+
+import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
+
+/**
+ * At least four characters, each apart from the next by the same filler ('*', '~', '^'; '•' is folded to '*' before
+ * this pass). Spaces, dots and dashes are not fillers here: "a b c d" and "j.o.h.n" are ordinary writing (disguised
+ * platform names with them are read by disguised-names.ts). The run is capped so one match stays small.
+ */
+const FILLED_RUN =
+  /(?<![a-z0-9*~^])[a-z0-9]([*~^])[a-z0-9](?:\1[a-z0-9]){2,126}(?:\1(?=[ \t]*(?:@|[[({]at[\])}])))?(?![a-z0-9])/g;
+const HINT = /[a-z0-9][*~^][a-z0-9]/;
+/** Letters of an address's local part set apart by single spaces, right before its "@" ("j o h n @gmail.com"). */
+const SPACED_LOCAL_PART = /(?<![a-z0-9])[a-z0-9](?: [a-z0-9]){2,63}(?= ?@)/g;
+
+/** The text with filler characters between single letters or digits removed, or undefined when there are none. */
+export function fillerLetters(text: string): MappedText | undefined {
+  const edits: TextEdit[] = [];
+  if (HINT.test(text)) {
+    for (const run of text.matchAll(FILLED_RUN)) dropEverySecond(run[0], run.index, run[1]!, edits);
+  }
+  if (text.includes('@')) {
+    for (const run of text.matchAll(SPACED_LOCAL_PART)) dropEverySecond(run[0], run.index, ' ', edits);
+    edits.sort((a, b) => a.start - b.start);
+  }
+  return applyEdits(text, edits);
+}
+
+/** Drops the filler between the single characters of `run` (and the one after the last, if there is one). */
+function dropEverySecond(run: string, base: number, filler: string, edits: TextEdit[]): void {
+  for (let i = 1; i < run.length; i += 2) {
+    if (run[i] === filler) edits.push({ start: base + i, end: base + i + 1, text: '' });
+  }
+}

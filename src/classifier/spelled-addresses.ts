@@ -1,0 +1,159 @@
+// E-mail addresses and web addresses read out in words so a filter will not see them: "jo dot bloggs at gmail dot
+// com", "jo[at]gmail[.]com", "jo @ gmail . com", "jhughes (at) gmail" (no ending), "fionaswims dot co dot uk".
+// Two normalise passes; each rewrites only the separators, so the words around them keep their own offsets.
+
+import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
+import { COMMON_WORDS } from './matchers/common-words.js';
+import { EVERYDAY_WEBMAIL_NAMES, WEBMAIL_NAMES } from './detectors/webmail.js';
+
+const LABEL = String.raw`[a-z0-9_%+\-]{1,64}`;
+const SPACES = String.raw`[ \t]{0,3}`;
+const GAP = String.raw`[ \t]{1,3}`;
+const BRACKETED_DOT = String.raw`${SPACES}[\[({<]${SPACES}(?:dot|\.)${SPACES}[\])}>]${SPACES}`;
+const DOT = String.raw`(?:${BRACKETED_DOT}|${GAP}dot${GAP}|${GAP}\.${GAP}|\.)`;
+const AT = String.raw`(?:${SPACES}[\[({<]${SPACES}(?:at|@)${SPACES}[\])}>]${SPACES}|${GAP}at${GAP}|${SPACES}@${SPACES})`;
+/** A webmail provider's name standing for its whole domain ("jo at gmail"). */
+const PROVIDER_ALONE = String.raw`(?:${[...WEBMAIL_NAMES.keys()].join('|')})(?![a-z0-9_%+\-@.])`;
+/**
+ * Local part of up to 9 labels, domain of up to 7 (or a provider's name alone): longer is not an address anyone
+ * reads aloud.
+ */
+const SPELLED_ADDRESS = new RegExp(
+  String.raw`(?<![a-z0-9_%+.\-@])${LABEL}(?:${DOT}${LABEL}){0,8}${AT}(?:${LABEL}(?:${DOT}${LABEL}){1,6}(?![a-z0-9_%+\-@]|\.[a-z0-9])|${PROVIDER_ALONE})`,
+  'g',
+);
+/** The separators inside a matched address, in order; labels never contain spaces, brackets or '.'/'@'. */
+const ADDRESS_SEPARATOR = new RegExp(
+  String.raw`${SPACES}[\[({<]${SPACES}(?:at|dot|@|\.)${SPACES}[\])}>]${SPACES}|${GAP}(?:at|dot|@|\.)${GAP}|${SPACES}@${SPACES}|\.`,
+  'g',
+);
+const TOP_LEVEL_DOMAIN = /^[a-z]{2,24}$/;
+/** Words that follow "at" in ordinary prose; "see you at home.then" is not home.then. */
+const NOT_A_DOMAIN = new Set(['the', 'a', 'an', 'this', 'that', 'my', 'your', 'our', 'his', 'her', 'their', 'home', 'school', 'work']); // prettier-ignore
+
+/** Where an "at" of an address may be; the address regex runs only around those followed by a domain. */
+const AT_ANCHOR = new RegExp(AT, 'g');
+const DOMAIN_AFTER_AT = new RegExp(String.raw`(?:${LABEL}(?:${DOT}${LABEL}){1,6}|${PROVIDER_ALONE})`, 'y');
+/**
+ * How far before its "at" a local part may start: 9 labels of 64 with their dots would be 700, but nobody reads
+ * out more than this. Running the address regex only near an "at" makes the pass 3x faster on prose.
+ */
+const MAX_LOCAL_CHARS = 160;
+
+/** The text with every spelled-out e-mail address written as one ("jo.bloggs@gmail.com", "jhughes@gmail"). */
+export function spelledAddresses(text: string): MappedText | undefined {
+  const edits: TextEdit[] = [];
+  let searchedTo = 0;
+  for (const at of text.matchAll(AT_ANCHOR)) {
+    if (at.index < searchedTo) continue;
+    DOMAIN_AFTER_AT.lastIndex = at.index + at[0].length;
+    if (!DOMAIN_AFTER_AT.test(text)) continue;
+    SPELLED_ADDRESS.lastIndex = Math.max(searchedTo, at.index - MAX_LOCAL_CHARS);
+    for (let match = SPELLED_ADDRESS.exec(text); match !== null; match = SPELLED_ADDRESS.exec(text)) {
+      if (match.index > at.index) break;
+      if (match.index + match[0].length <= at.index) continue;
+      const matchEdits = readSpelledAddress(match[0], match.index);
+      if (matchEdits !== undefined) edits.push(...matchEdits);
+      searchedTo = match.index + match[0].length;
+      break;
+    }
+  }
+  return applyEdits(text, edits);
+}
+
+function readSpelledAddress(candidate: string, base: number): TextEdit[] | undefined {
+  const separators = [...candidate.matchAll(ADDRESS_SEPARATOR)];
+  const labels: string[] = [];
+  const edits: TextEdit[] = [];
+  let at = 0;
+  let sawAt = false;
+  let domainStart = -1;
+  let plainAt = false;
+  for (const separator of separators) {
+    labels.push(candidate.slice(at, separator.index));
+    const isAt = separator[0].includes('@') || /\bat\b/.test(separator[0]);
+    if (isAt) {
+      if (sawAt) return undefined;
+      sawAt = true;
+      domainStart = labels.length;
+      plainAt = /^[ \t]+at[ \t]+$/.test(separator[0]);
+    }
+    const wanted = isAt ? '@' : '.';
+    if (separator[0] !== wanted) {
+      edits.push({ start: base + separator.index, end: base + separator.index + separator[0].length, text: wanted });
+    }
+    at = separator.index + separator[0].length;
+  }
+  labels.push(candidate.slice(at));
+  if (!sawAt || labels.some((label) => label === '')) return undefined;
+  const local = labels.slice(0, domainStart);
+  const domain = labels.slice(domainStart);
+  if (domain.some((label) => label.startsWith('-') || label.endsWith('-'))) return undefined;
+  if (domain.length === 1) {
+    // "jhughes at gmail", "jhughes (at) gmail": the provider's name says it is an address. With a plain "at" the
+    // words before must not be prose ("have a look at gmail") and the provider no everyday word ("at outlook").
+    const provider = domain[0]!;
+    if (!WEBMAIL_NAMES.has(provider)) return undefined;
+    if (plainAt && (EVERYDAY_WEBMAIL_NAMES.has(provider) || (local.length === 1 && isProse(local[0]!))))
+      return undefined;
+    return edits.length === 0 ? undefined : edits;
+  }
+  if (edits.length === 0 || !TOP_LEVEL_DOMAIN.test(domain[domain.length - 1]!)) return undefined;
+  if (NOT_A_DOMAIN.has(domain[0]!)) return undefined;
+  return edits;
+}
+
+// ---- web addresses: "fionaswims dot com", "jo-art [dot] co [dot] uk" ----
+
+/** Endings a personal site is given with when read out; a closed list, so "this dot that" stays prose. */
+const SPOKEN_TOP_LEVEL_DOMAINS = new Set(
+  'com net org uk co io me info blog site online website page xyz dev app art studio photo photos photography club live life tv biz eu ie scot wales london'.split(
+    ' ',
+  ),
+);
+const SPELLED_DOT = String.raw`(?:${BRACKETED_DOT}|${GAP}dot${GAP})`;
+/** A host of up to 5 labels with at least one dot read out ("dot", "[dot]", "(.)"). */
+const SPELLED_HOST = new RegExp(
+  String.raw`(?<![a-z0-9_%+.\-@/])(?:www(?:\.|${SPELLED_DOT}))?[a-z0-9][a-z0-9\-]{0,62}(?:(?:\.|${SPELLED_DOT})[a-z0-9][a-z0-9\-]{0,62}){0,3}${SPELLED_DOT}(?:[a-z]{2,12})(?:(?:\.|${SPELLED_DOT})[a-z]{2,3})?(?![a-z0-9_\-@])`,
+  'g',
+);
+/** Cheap test that skips the pass for the many messages with no dot read out. */
+const SPOKEN_DOT_HINT = /dot|[[({<] ?\. ?[\])}>]/;
+const HOST_SEPARATOR = new RegExp(String.raw`${BRACKETED_DOT}|${GAP}dot${GAP}|\.`, 'g');
+
+/** The text with every web address read out ("jhughes dot com") written as one ("jhughes.com"). */
+export function spelledHosts(text: string): MappedText | undefined {
+  if (!SPOKEN_DOT_HINT.test(text)) return undefined;
+  const edits: TextEdit[] = [];
+  for (const match of text.matchAll(SPELLED_HOST)) {
+    const labels: string[] = [];
+    const hostEdits: TextEdit[] = [];
+    let at = 0;
+    for (const separator of match[0].matchAll(HOST_SEPARATOR)) {
+      labels.push(match[0].slice(at, separator.index));
+      if (separator[0] !== '.') {
+        const start = match.index + separator.index;
+        hostEdits.push({ start, end: start + separator[0].length, text: '.' });
+      }
+      at = separator.index + separator[0].length;
+    }
+    labels.push(match[0].slice(at));
+    const name = labels[0] === 'www' ? labels[1] : labels[0];
+    // "this dot com bubble", "a dot on the map": the name before the first dot must be no everyday word.
+    if (name === undefined || isProse(name) || name.length < 3) continue;
+    if (!SPOKEN_TOP_LEVEL_DOMAINS.has(labels[labels.length - 1]!)) continue;
+    edits.push(...hostEdits);
+  }
+  return applyEdits(text, edits);
+}
+
+/** Words that come before "at" in prose about mail ("an account at gmail", "look at gmail"), not mailbox names. */
+const BEFORE_AT_IN_PROSE = new Set(
+  `look looking looked check checking checked log logged sign signed account accounts address addresses inbox email
+  emails mailbox work works worked working job jobs staff team people someone anyone friend friends colleague
+  colleagues available arrive arrived found good bad great better best`.split(/\s+/),
+);
+
+function isProse(word: string): boolean {
+  return COMMON_WORDS.has(word) || NOT_A_DOMAIN.has(word) || BEFORE_AT_IN_PROSE.has(word);
+}
