@@ -71,6 +71,15 @@ export function cliActor(): string {
   return `cli:${name && name !== '' ? name : `uid-${process.getuid?.() ?? 'unknown'}`}`;
 }
 
+/**
+ * Where a command-line user is, for the audit log's "from address": the SSH client's address when they logged in over
+ * SSH, else `local` (a terminal on the server itself).
+ */
+export function cliRemoteAddress(): string {
+  const ssh = (process.env.SSH_CLIENT ?? process.env.SSH_CONNECTION ?? '').trim().split(/\s+/)[0] ?? '';
+  return /^[0-9A-Fa-f:.]{2,45}$/.test(ssh) ? ssh : 'local';
+}
+
 function installationRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
@@ -240,6 +249,7 @@ async function list(store: HoldStore, opts: QueueOptions, actor: string): Promis
     at: new Date(),
     actor,
     action: 'queue.listed',
+    remoteAddress: cliRemoteAddress(),
     detail: {
       states: opts.states,
       ...(opts.category ? { category: opts.category } : {}),
@@ -340,7 +350,14 @@ const REASON_TEXT: Record<HeldItem['reason'], string> = {
 async function show(store: HoldStore, id: string, opts: QueueOptions, actor: string): Promise<number> {
   const item = await store.getHold(id);
   if (item === undefined) throw new DecisionRefusedError('not-found', id, `No held message has the id ${id}.`);
-  await store.appendAudit({ at: new Date(), actor, action: 'hold.viewed', holdId: item.id, detail: { via: 'cli' } });
+  await store.appendAudit({
+    at: new Date(),
+    actor,
+    action: 'hold.viewed',
+    holdId: item.id,
+    remoteAddress: cliRemoteAddress(),
+    detail: { via: 'cli' },
+  });
   const audit = await store.listAudit({ holdId: item.id, limit: 500 });
   if (opts.format === 'json') {
     const { verdict, ...rest } = item;
@@ -433,7 +450,12 @@ async function decideFromCli(
     baseDir: loaded.dir,
   });
   const deps: DecisionDeps = { store, upstream };
-  const request = { id, actor, ...(opts.reason !== undefined ? { reason: opts.reason } : {}) };
+  const request = {
+    id,
+    actor,
+    remoteAddress: cliRemoteAddress(),
+    ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+  };
   try {
     if (command === 'reject' || command === 'escalate') {
       const item = await (command === 'reject' ? rejectHold : escalateHold)(deps, request);

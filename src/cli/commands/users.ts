@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ROLES, type HoldStore, type Role, type User } from '../../gateway/hold-store.js';
 import { openStore } from '../../gateway/open-store.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../gateway/passwords.js';
-import { cliActor, describeFailure, loadCliConfig } from './queue.js';
+import { cliActor, cliRemoteAddress, describeFailure, loadCliConfig } from './queue.js';
 
 const HELP = `Usage: chaperone users <command> [EMAIL] [options]
 
@@ -171,7 +171,13 @@ async function change(
   actor: string,
 ): Promise<number> {
   const audit = (action: string, detail?: Record<string, unknown>) =>
-    store.appendAudit({ at: new Date(), actor, action, detail: { user: email, ...detail } });
+    store.appendAudit({
+      at: new Date(),
+      actor,
+      action,
+      remoteAddress: cliRemoteAddress(),
+      detail: { user: email, ...detail },
+    });
 
   switch (command) {
     case 'add': {
