@@ -46,6 +46,8 @@ export interface ListenerDeps {
   /** Relays or holds one message and says what to reply; must not throw (a throw is answered 451). */
   onMessage(message: AcceptedMessage): Promise<SmtpReply>;
   logger: Logger;
+  /** Default MAX_BUFFERED_BYTES. */
+  maxBufferedBytes?: number;
 }
 
 export interface SmtpListener {
@@ -129,6 +131,7 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
   const busy = new Set<string>();
   let draining = false;
   let bufferedBytes = 0;
+  const maxBufferedBytes = deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   let decoy: Promise<string> | undefined;
   const decoyHash = (): Promise<string> => (decoy ??= hashPassword(randomBytes(16).toString('hex')));
 
@@ -234,7 +237,7 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
       }
       // A client that declares the size (RFC 1870) is told now, not after sending it all, when it would not fit.
       const declared = address.args === false ? NaN : Number(address.args.SIZE);
-      if (declared > 0 && bufferedBytes + declared > MAX_BUFFERED_BYTES) {
+      if (declared > 0 && bufferedBytes + declared > maxBufferedBytes) {
         logger.warn({ event: 'relay-busy', session: session.id, bufferedBytes, declared }, 'message refused for now');
         return callback(replyError(replies.relayBusy()));
       }
@@ -259,7 +262,7 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
         size += chunk.length;
         // Past the size limit the rest is read and dropped: smtp-server answers 552 once the client finishes.
         if (size > smtp.maxSize || overloaded) return;
-        if (bufferedBytes + chunk.length > MAX_BUFFERED_BYTES) {
+        if (bufferedBytes + chunk.length > maxBufferedBytes) {
           overloaded = true;
           bufferedBytes -= kept;
           kept = 0;
