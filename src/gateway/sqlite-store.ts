@@ -253,7 +253,13 @@ export class SqliteStore implements HoldStore {
       `DELETE FROM holds
        WHERE (state = 'rejected' OR (state = 'released' AND delivery_status = 'delivered')) AND decided_at < ?`,
     ).run(before.getTime());
-    if (result.changes > 0) this.db.pragma('incremental_vacuum');
+    if (result.changes > 0) {
+      this.db.pragma('incremental_vacuum');
+      // secure_delete zeroes the purged pages in the database file, but the write-ahead log still holds copies of
+      // them (from when the message was stored) until a checkpoint: copy it back and empty it. If a reader keeps
+      // the log busy the checkpoint is partial; the next hourly purge tries again.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     return result.changes;
   }
 

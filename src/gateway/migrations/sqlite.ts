@@ -113,4 +113,15 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'audit entries cannot be replaced',
+    // INSERT OR REPLACE deletes the row it collides with without firing delete triggers (unless recursive_triggers
+    // is on), so a forged entry could take an existing entry's place; refuse any insert that names a used seq.
+    sql: `
+CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+WHEN NEW.seq IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be replaced'); END;
+`,
+  },
 ];
