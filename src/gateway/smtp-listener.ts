@@ -164,6 +164,9 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
     allowInsecureAuth: tls === undefined,
     authRequiredMessage: replyText(replies.authRequired()),
     disableReverseLookup: true,
+    // Postfix (smtp_send_xforward_command) names the original client, so a held message shows the staff member's
+    // address rather than Postfix's. Only clients already admitted by smtp.allowNetworks can send it.
+    useXForward: true,
     socketTimeout: smtp.socketTimeoutSeconds * 1000,
     closeTimeout: smtp.closeTimeoutSeconds * 1000,
     logger: false,

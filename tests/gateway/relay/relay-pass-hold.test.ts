@@ -7,6 +7,7 @@ import { openStore } from '../../../src/gateway/open-store.js';
 import { createUpstream } from '../../../src/gateway/create-upstream.js';
 import {
   ADDRESSES,
+  RawClient,
   createSetup,
   memoryLogger,
   rfc5322,
@@ -104,6 +105,22 @@ describe('relay: pass, tag and hold', () => {
     expect(sink.messages).toHaveLength(1);
     expect(sink.messages[0]!.to).toEqual([ADDRESSES.pupil]);
     expect(sink.messages[0]!.raw.toString('utf8')).toContain('07700 900123');
+  });
+
+  it('records the original client Postfix names with XFORWARD on a held message', async () => {
+    const client = await RawClient.open(gateway.smtp.port);
+    try {
+      await client.reply();
+      expect(await client.command('EHLO postfix.oakfield.sch.uk')).toMatch(/^250[- ]XFORWARD/m);
+      expect(await client.command('XFORWARD ADDR=192.0.2.45 NAME=staff-laptop.oakfield.sch.uk')).toMatch(/^250 /);
+      await client.command(`MAIL FROM:<${ADDRESSES.staff}>`);
+      await client.command(`RCPT TO:<${ADDRESSES.pupil}>`);
+      const reply = await client.data(rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Half term', FLAGGED_BODY));
+      const id = /id ([0-9A-Z-]+)\)/.exec(reply)![1]!;
+      expect((await gateway.store.getHold(id))?.envelope.remoteAddress).toBe('192.0.2.45');
+    } finally {
+      client.close();
+    }
   });
 
   it('holds a message to a pupil and a member of staff as a whole, never splitting it', async () => {
