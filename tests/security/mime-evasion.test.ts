@@ -1,0 +1,305 @@
+// MIME written to get past the screener: what the recipient reads is put where parseMime does not look, split by
+// markup, encoded in unusual ways, or wrapped in structures meant to hang or crash the parser. Each message goes through
+// parseMime and classify with the shipped rules and the default configuration, as the relay screens it.
+// A case marked `it.fails` is a known gap: the message is NOT held today although it should be. They are listed for
+// the classifier owners (src/classifier/parse-mime.ts, extract-parts.ts, html-text.ts, normalise.ts); when one is
+// fixed, vitest reports it and the `.fails` comes off.
+import { performance } from 'node:perf_hooks';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classify, parseMime, type CompiledRules, type Verdict } from '../../src/classifier/index.js';
+import { loadConfig } from '../../src/config/load.js';
+import { loadRules } from '../../src/config/load-rules.js';
+import type { Config } from '../../src/config/schema.js';
+
+let config: Config;
+let rules: CompiledRules;
+
+beforeAll(async () => {
+  config = (await loadConfig('config/default.yaml')).config;
+  rules = await loadRules(config);
+});
+
+/**
+ * Each alone is enough to hold mail to a pupil, and NUMBER only because of its number (checked by the controls below:
+ * "text me" and the like would hold on their own, and would hide a missed number).
+ */
+const NUMBER = 'You can reach me on 07700 900123 after school.';
+const NUMBER_WITHOUT_NUMBER = 'You can reach me on the office number after school.';
+const SECRET = "Don't tell your parents about this.";
+const INNOCENT = 'Please bring your homework on Monday. Thanks, Mr Smith';
+
+const HEAD = [
+  'From: John Smith <j.smith@oakfield.sch.uk>',
+  'To: sam@pupils.oakfield.sch.uk',
+  'Subject: Homework',
+  'Date: Mon, 3 Mar 2025 09:00:00 +0000',
+  'Message-ID: <evasion@oakfield.sch.uk>',
+  'MIME-Version: 1.0',
+].join('\r\n');
+
+function message(headers: string, body: string): string {
+  return `${HEAD}\r\n${headers}\r\n\r\n${body.replace(/\r?\n/g, '\r\n')}`;
+}
+
+function multipart(type: string, parts: string[], boundary = 'b0undary'): string {
+  return [
+    `Content-Type: multipart/${type}; boundary="${boundary}"`,
+    '',
+    ...parts.flatMap((p) => [`--${boundary}`, p]),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+}
+
+async function screen(raw: string | Buffer): Promise<Verdict> {
+  const input = await parseMime(raw);
+  return classify(input, rules, {
+    recipientClass: 'pupil',
+    organisation: config.organisation,
+    thresholds: config.thresholds,
+  });
+}
+
+async function expectHeld(raw: string | Buffer): Promise<Verdict> {
+  const verdict = await screen(raw);
+  expect(
+    verdict.action,
+    JSON.stringify({ findings: verdict.findings.map((f) => f.rule), problems: verdict.problems }),
+  ).toBe('hold');
+  return verdict;
+}
+
+const TEXT = (text: string, extra = '') =>
+  `Content-Type: text/plain; charset=utf-8${extra ? `\r\n${extra}` : ''}\r\n\r\n${text}`;
+const HTML = (html: string, extra = '') =>
+  `Content-Type: text/html; charset=utf-8${extra ? `\r\n${extra}` : ''}\r\n\r\n${html}`;
+
+describe('controls: the payloads are held when written plainly', () => {
+  it.each([NUMBER, SECRET])('holds %j in a plain text message', async (text) => {
+    await expectHeld(message('Content-Type: text/plain; charset=utf-8', text));
+  });
+
+  it.each([INNOCENT, NUMBER_WITHOUT_NUMBER])('passes %j', async (text) => {
+    expect((await screen(message('Content-Type: text/plain; charset=utf-8', text))).action).toBe('pass');
+  });
+});
+
+describe('text the recipient reads, in a place the screener might not look', () => {
+  it('holds a multipart/alternative whose plain part is innocent but whose HTML part is not', async () => {
+    const raw = `${HEAD}\r\n${multipart('alternative', [TEXT(INNOCENT), HTML(`<p>${INNOCENT}</p><p>${NUMBER}</p>`)])}`;
+    await expectHeld(raw);
+  });
+
+  it('holds a multipart/alternative whose HTML part is innocent but whose plain part is not', async () => {
+    const raw = `${HEAD}\r\n${multipart('alternative', [TEXT(`${INNOCENT}\n${SECRET}`), HTML(`<p>${INNOCENT}</p>`)])}`;
+    await expectHeld(raw);
+  });
+
+  it('holds a second text part after a picture in multipart/mixed', async () => {
+    const picture = 'Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=';
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), picture, TEXT(NUMBER)])}`);
+  });
+
+  it('holds an inline text part that carries a file name (mailparser files it as an attachment)', async () => {
+    const part = TEXT(NUMBER, 'Content-Disposition: inline; filename="note.txt"');
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+
+  it('holds a text part with no disposition inside multipart/related', async () => {
+    await expectHeld(`${HEAD}\r\n${multipart('related', [HTML(`<p>${INNOCENT}</p>`), TEXT(SECRET)])}`);
+  });
+
+  // GAP: a .txt attachment is opened and read by the pupil, but attachments' contents are never screened and
+  // no problem is reported, so this passes.
+  it.fails('holds a text/plain attachment the pupil opens and reads', async () => {
+    const part = TEXT(`${NUMBER}\n${SECRET}`, 'Content-Disposition: attachment; filename="reading-list.txt"');
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+
+  it('holds a forwarded message/rfc822 shown inline whose own text part carries the payload', async () => {
+    const inner = message('Content-Type: text/plain; charset=utf-8', NUMBER);
+    const part = `Content-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n${inner}`;
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+
+  // GAP: a message forwarded as an attachment (Outlook's "Forward as attachment") opens with one click and is read
+  // as an e-mail; its text is not screened and no problem is reported.
+  it.fails('holds a message/rfc822 attachment whose text carries the payload', async () => {
+    const inner = message('Content-Type: text/plain; charset=utf-8', NUMBER);
+    const part = `Content-Type: message/rfc822; name="fwd.eml"\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\n${inner}`;
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+
+  // GAP: mail programs show other text/* types (text/enriched, text/markdown, text/x-...) as text; parseMime only
+  // counts text/plain and text/html parts as unread text, so these pass unscreened with no problem reported.
+  it.fails('holds an inline text/markdown part', async () => {
+    const part = `Content-Type: text/markdown; charset=utf-8\r\nContent-Disposition: inline\r\n\r\n**${NUMBER}**`;
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+
+  // GAP: a calendar invitation's description is shown to the pupil by every calendar-aware mail program; it is not
+  // screened, so an invitation to meet with "don't tell your parents" passes.
+  it.fails('holds a calendar invitation whose description carries the payload', async () => {
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'METHOD:REQUEST',
+      'BEGIN:VEVENT',
+      'UID:evasion-1@oakfield.sch.uk',
+      'DTSTART:20250308T140000Z',
+      'SUMMARY:Extra help',
+      `DESCRIPTION:${SECRET} ${NUMBER}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const part = `Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n${ics}`;
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+});
+
+describe('names and headers in unusual encodings', () => {
+  it('holds an attachment name given as an RFC 2047 encoded word', async () => {
+    const name = `=?UTF-8?B?${Buffer.from(`${NUMBER}.pdf`).toString('base64')}?=`;
+    const part = `Content-Type: application/pdf; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=`;
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+
+  it('holds an attachment name split into RFC 2231 continuations', async () => {
+    const encoded = encodeURIComponent(`${NUMBER}.pdf`).replace(/'/g, '%27');
+    const half = Math.floor(encoded.length / 2);
+    const split = encoded.slice(half - 1, half + 2).includes('%') ? half + 3 : half;
+    const part = [
+      'Content-Type: application/pdf',
+      `Content-Disposition: attachment; filename*0*=utf-8''${encoded.slice(0, split)};`,
+      ` filename*1*=${encoded.slice(split)}`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      'JVBERi0=',
+    ].join('\r\n');
+    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+  });
+
+  it('holds a subject written in encoded words', async () => {
+    const subject = `=?utf-8?q?${encodeURIComponent(SECRET).replace(/%/g, '=')}?=`;
+    await expectHeld(
+      `${HEAD.replace('Subject: Homework', `Subject: ${subject}`)}\r\nContent-Type: text/plain\r\n\r\n${INNOCENT}`,
+    );
+  });
+
+  it('holds a body in base64', async () => {
+    const body = Buffer.from(NUMBER).toString('base64');
+    await expectHeld(message('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64', body));
+  });
+
+  it('holds a number split by quoted-printable soft line breaks', async () => {
+    await expectHeld(
+      message(
+        'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable',
+        'You can reach me on 077=\n00 90=\n0123 after school.',
+      ),
+    );
+  });
+
+  it('holds a body in UTF-7, a classic way round keyword filters', async () => {
+    await expectHeld(message('Content-Type: text/plain; charset=utf-7', 'Don+ACI-t tell your parents about this.'));
+  });
+});
+
+describe('HTML that shows one thing and says another', () => {
+  it('holds a number split by an HTML comment', async () => {
+    await expectHeld(
+      message(
+        'Content-Type: text/html; charset=utf-8',
+        '<p>You can reach me on 07700<!-- x --> 900123 after school.</p>',
+      ),
+    );
+  });
+
+  it('holds a number split across inline tags', async () => {
+    await expectHeld(
+      message(
+        'Content-Type: text/html; charset=utf-8',
+        '<p>You can reach me on <b>077</b><i>00 90</i><span>0123</span> after school.</p>',
+      ),
+    );
+  });
+
+  it('holds a phrase with a word in an entity and a tag in the middle', async () => {
+    await expectHeld(
+      message('Content-Type: text/html; charset=utf-8', '<p>Don&#39;t <b>tell</b> your par&#101;nts about this.</p>'),
+    );
+  });
+
+  // GAP: filler words hidden from the pupil (display:none, font-size:0, white on white) are read by the screener,
+  // so they break up a phrase the pupil sees whole: "Don't tell your parents".
+  it.fails('holds a phrase broken up by text the recipient cannot see (display:none)', async () => {
+    await expectHeld(
+      message(
+        'Content-Type: text/html; charset=utf-8',
+        '<p>Don\'t <span style="display:none">forget homework and</span>tell your <span style="font-size:0">year</span>parents about this.</p>',
+      ),
+    );
+  });
+
+  // GAP: right-to-left override (U+202E) shows "07700 900123" to the pupil while the text holds the digits
+  // reversed; the screener reads the reversed digits and finds no number.
+  it.fails('holds a number written backwards inside a right-to-left override', async () => {
+    await expectHeld(
+      message('Content-Type: text/plain; charset=utf-8', 'You can reach me on \u202E321009 00770\u202C after school.'),
+    );
+  });
+});
+
+describe('structures meant to hang or crash the parser', () => {
+  /** Generous on a shared two-core machine; a hang would take minutes. */
+  const BUDGET_MS = 10_000;
+
+  async function timedScreen(raw: string | Buffer): Promise<{ verdict: Verdict; ms: number }> {
+    const start = performance.now();
+    const verdict = await screen(raw);
+    return { verdict, ms: performance.now() - start };
+  }
+
+  it('screens 2,000 nested multiparts with the payload at the bottom in bounded time, and holds it', async () => {
+    const depth = 2000;
+    let body = TEXT(NUMBER);
+    for (let i = depth; i > 0; i--) body = multipart('mixed', [body], `b${i}`);
+    const { verdict, ms } = await timedScreen(`${HEAD}\r\n${body}`);
+    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(verdict.action).toBe('hold');
+  });
+
+  it('screens 20,000 empty parts in bounded time without crashing', async () => {
+    const parts = Array.from({ length: 20_000 }, () => 'Content-Type: text/plain\r\n\r\nx');
+    const { verdict, ms } = await timedScreen(`${HEAD}\r\n${multipart('mixed', [TEXT(NUMBER), ...parts])}`);
+    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(verdict.action).toBe('hold');
+  });
+
+  it('screens a header folded over 100,000 lines in bounded time', async () => {
+    const folded = `X-Filler: a${'\r\n b'.repeat(100_000)}`;
+    const { verdict, ms } = await timedScreen(message(`Content-Type: text/plain\r\n${folded}`, NUMBER));
+    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(verdict.action).toBe('hold');
+  });
+
+  // GAP: a multipart with no boundary parameter yields no text at all from mailparser, and parseMime reports no
+  // problem because the subject was read, so the message passes unscreened instead of being held as unreadable.
+  it.fails('holds a multipart that declares no boundary rather than passing it unread', async () => {
+    await expectHeld(`${HEAD}\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\n${TEXT(NUMBER)}\r\n--x--\r\n`);
+  });
+
+  it('holds a multipart cut off before its closing boundary', async () => {
+    const cut = `${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), TEXT(INNOCENT)])}`.replace(/--b0undary--\r\n$/, '');
+    await expectHeld(cut);
+  });
+
+  it('holds a body of NUL bytes and invalid UTF-8 with a number in it', async () => {
+    const raw = Buffer.concat([
+      Buffer.from(`${HEAD}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n`),
+      Buffer.from([0, 0, 0xff, 0xfe, 0xc3, 0x28]),
+      Buffer.from(` ${NUMBER}\r\n`),
+    ]);
+    await expectHeld(raw);
+  });
+});
