@@ -39,6 +39,8 @@ const DOMAIN_AFTER_AT = new RegExp(String.raw`(?:${LABEL}(?:${DOT}${LABEL}){1,6}
  * out more than this. Running the address regex only near an "at" makes the pass 3x faster on prose.
  */
 const MAX_LOCAL_CHARS = 160;
+/** Later starts tried for one "at" when the address read so far is prose; bounds the work on "a at b.c a at b.c...". */
+const MAX_TRIES_PER_AT = 12;
 
 /** The text with every spelled-out e-mail address written as one ("jo.bloggs@gmail.com", "jhughes@gmail"). */
 export function spelledAddresses(text: string): MappedText | undefined {
@@ -49,13 +51,18 @@ export function spelledAddresses(text: string): MappedText | undefined {
     DOMAIN_AFTER_AT.lastIndex = at.index + at[0].length;
     if (!DOMAIN_AFTER_AT.test(text)) continue;
     SPELLED_ADDRESS.lastIndex = Math.max(searchedTo, at.index - MAX_LOCAL_CHARS);
-    for (let match = SPELLED_ADDRESS.exec(text); match !== null; match = SPELLED_ADDRESS.exec(text)) {
-      if (match.index > at.index) break;
-      if (match.index + match[0].length <= at.index) continue;
-      const matchEdits = readSpelledAddress(match[0], match.index);
-      if (matchEdits !== undefined) edits.push(...matchEdits);
-      searchedTo = match.index + match[0].length;
-      break;
+    for (let tries = 0; tries < MAX_TRIES_PER_AT; tries++) {
+      const match = SPELLED_ADDRESS.exec(text);
+      if (match === null || match.index > at.index) break;
+      const end = match.index + match[0].length;
+      const matchEdits = end > at.index ? readSpelledAddress(match[0], match.index) : undefined;
+      if (matchEdits !== undefined) {
+        edits.push(...matchEdits);
+        searchedTo = end;
+        break;
+      }
+      // "me at sam dot teacher at gmail dot com" is not "me@sam.teacher": try the local part starting later.
+      SPELLED_ADDRESS.lastIndex = match.index + 1;
     }
   }
   return applyEdits(text, edits);
@@ -100,6 +107,8 @@ function readSpelledAddress(candidate: string, base: number): TextEdit[] | undef
   }
   if (edits.length === 0 || !TOP_LEVEL_DOMAIN.test(domain[domain.length - 1]!)) return undefined;
   if (NOT_A_DOMAIN.has(domain[0]!)) return undefined;
+  // "I blog at jo.net", "more at www.x.com": a plain "at" before a written-out site is prose, not an address.
+  if (plainAt && (domain[0] === 'www' || (local.length === 1 && isProse(local[0]!)))) return undefined;
   return edits;
 }
 
@@ -151,7 +160,9 @@ export function spelledHosts(text: string): MappedText | undefined {
 const BEFORE_AT_IN_PROSE = new Set(
   `look looking looked check checking checked log logged sign signed account accounts address addresses inbox email
   emails mailbox work works worked working job jobs staff team people someone anyone friend friends colleague
-  colleagues available arrive arrived found good bad great better best`.split(/\s+/),
+  colleagues available arrive arrived found good bad great better best blog blogs vlog post posts write writes
+  stuff things site online info details photos pictures tickets book apply register visit live located based
+  hosted listed published shop buy order more everything`.split(/\s+/),
 );
 
 function isProse(word: string): boolean {

@@ -23,71 +23,62 @@ for (const platform of PLATFORMS) {
   for (const word of platform.words) PLATFORM_OF_WORD.set(word, platform.name);
   for (const word of platform.everydayWords ?? []) EVERYDAY_WORDS.add(word);
 }
-const PLATFORM = `(${[...PLATFORM_OF_WORD.keys()]
+/** A platform's name as a word of its own ("insta", not the start of "instant"). */
+const PLATFORM = String.raw`(?<platform>${[...PLATFORM_OF_WORD.keys()]
   .sort((a, b) => b.length - a.length)
   .map((w) => w.replace(/ /g, '\\s+'))
-  .join('|')})`;
+  .join('|')})(?![a-z0-9])`;
 /** A handle as platforms allow them (letters, digits, . _ -), with a Discord discriminator ("#1234") if any. */
-const HANDLE = String.raw`(@?[a-z0-9][a-z0-9._\-]{0,29}(?:#[0-9]{4})?)`;
-const LABEL = String.raw`(?:handle|username|user\s?name|name|id|account|acc|tag|profile|gamertag|gamer\s?tag|number|no)`;
+const HANDLE = String.raw`(?<handle>@?[a-z0-9][a-z0-9._\-]{0,29}(?:#[0-9]{4})?)`;
+const LABEL = String.raw`(?<label>handle|username|user\s?name|name|id|account|acc|tag|profile|gamertag|gamer\s?tag|number|no)(?![a-z0-9])`;
 const B = String.raw`(?<![a-z0-9@])`;
 const E = String.raw`(?![a-z0-9_@])`;
+/** Between a name and what it names: "is", ":", "=", a comma, a dash set apart ("insta - jo", not "x-ray"). */
+const IS = String.raw`\s*(?:(?:is|=|:|,|\s-|-\s)\s*)?\(?\s*`;
 
-/**
- * The ways people give an account in words. `strong` forms (a label, a colon, an "@") are clear enough even for
- * a platform name that is also an everyday word ("snap: mr.h"); the others need a handle that cannot be prose.
- */
-const FORMS: readonly { pattern: RegExp; platformGroup: number; handleGroup: number; strong: boolean }[] = [
-  // "my insta is jhughes_99", "my snapchat username: mr.h"
-  {
-    pattern: new RegExp(String.raw`${B}(?:my|our)\s+${PLATFORM}(?:\s+${LABEL})?\s*(?:is|=|:|-)?\s*${HANDLE}${E}`, 'g'),
-    platformGroup: 1,
-    handleGroup: 2,
-    strong: false,
-  },
-  // "add me on snap: mr.h", "follow me on tiktok @mrh", "message me on discord as jo#1234"
-  {
-    pattern: new RegExp(
-      String.raw`${B}(?:add|follow|find|message|msg|dm|text|contact|reach|hit|catch|search(?:\s+for)?)\s+(?:me|us)\s+(?:up\s+)?(?:on|at|via|through|over)\s+${PLATFORM}\s*(?:[:\-,]|at|as|-\s+it'?s)?\s*${HANDLE}${E}`,
-      'g',
-    ),
-    platformGroup: 1,
-    handleGroup: 2,
-    strong: false,
-  },
+/** The ways people give an account in words, each with a named `platform` and `handle` (and maybe `label`). */
+const FORMS: readonly RegExp[] = [
+  // "my insta is jhughes_99", "my snapchat username: mr.h", "my TikTok, @fiona", "my Insta (fionaswims)"
+  new RegExp(String.raw`${B}(?:my|our)\s+${PLATFORM}(?:\s+${LABEL})?${IS}${HANDLE}${E}`, 'g'),
+  // "add me on snap: mr.h", "follow me on tiktok @mrh", "find me on insta - fiona.swims"
+  new RegExp(
+    String.raw`${B}(?:add|follow|find|message|msg|dm|text|contact|reach|hit|catch|search(?:\s+for)?)\s+(?:me|us)\s+(?:up\s+)?(?:on|at|via|through|over)\s+${PLATFORM}\s*(?:[:,(]|\s-|at\b|as\b|-\s+it'?s)?\s*${HANDLE}${E}`,
+    'g',
+  ),
   // "snap: mr.h", "insta - @jo", "discord username jo#1234", "gamertag is xX_jo_Xx"
-  {
-    pattern: new RegExp(
-      String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|-|\s${LABEL}\s+is|\s${LABEL})\s*${HANDLE}${E}`,
-      'g',
-    ),
-    platformGroup: 1,
-    handleGroup: 2,
-    strong: true,
-  },
+  new RegExp(
+    String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|\s(?:handle|username|name|id|tag)\s+is)\s*${HANDLE}${E}`,
+    'g',
+  ),
   // "insta @jo", "on tiktok @mrh"
-  {
-    pattern: new RegExp(String.raw`${B}${PLATFORM}\s+(@[a-z0-9][a-z0-9._\-]{0,29})${E}`, 'g'),
-    platformGroup: 1,
-    handleGroup: 2,
-    strong: true,
-  },
-  // "@mrhughes on tiktok", "@jo (insta)"
-  {
-    pattern: new RegExp(String.raw`${B}(@[a-z0-9][a-z0-9._\-]{0,29})\s*(?:on|via|\(|-)\s*${PLATFORM}${E}`, 'g'),
-    platformGroup: 2,
-    handleGroup: 1,
-    strong: true,
-  },
+  new RegExp(String.raw`${B}${PLATFORM}\s+(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})${E}`, 'g'),
+  // "snap me: mrh_22", "whatsapp me at jo.b"
+  new RegExp(String.raw`${B}${PLATFORM}\s+(?:me|us)\s*(?::|-|at\b|on\b|@)\s*${HANDLE}${E}`, 'g'),
+  // "@mrhughes on tiktok", "@jo (insta)", "I'm @ngozi on Telegram"
+  new RegExp(String.raw`${B}(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})\s*(?:on|via|over|\(|-)\s*${PLATFORM}${E}`, 'g'),
+  // "username jhughes99 on Snapchat", "I'm fionaswims on insta"
+  new RegExp(
+    String.raw`(?:${B}${LABEL}\s*(?::|is)?|${B}(?:i'm|im|i\s+am))\s+${HANDLE}\s+(?:on|over|via)\s+${PLATFORM}`,
+    'g',
+  ),
+  // "jhughes_99 (insta)": with no other cue the handle must look made up (a digit, dot or underscore)
+  new RegExp(
+    String.raw`${B}(?<handle>@?(?=[a-z0-9._\-]{0,29}[0-9._])[a-z0-9][a-z0-9._\-]{0,29})\s*\(\s*${PLATFORM}\s*\)`,
+    'g',
+  ),
 ];
 
-/** Words that follow "my snap is" in ordinary prose ("my snap is private"), on top of the commonest words. */
+/** Words that follow "my snap is" or come between "I'm" and "on insta" in ordinary prose; on top of COMMON_WORDS. */
 const NOT_HANDLES = new Set(
   `private public down up blocked deleted new open closed called same still broken gone weak bad good poor rubbish
   terrible off dead fine great full busy banned hacked locked disabled active inactive back linked below above
   attached there here please now soon later tonight tomorrow if and or but cos because too set only available
-  working not different changed on private. x`.split(/\s+/),
+  working not different changed on x always mostly never rarely usually often sometimes constantly hardly barely
+  basically literally still online offline live famous known big popular around everywhere verified really quite
+  also already nearly almost free bored stuck addicted obsessed`.split(/\s+/),
 );
+
+const FOLLOWED_BY_DIGITS = /^[ \t\-.]{0,3}[0-9]/;
 
 export const socialDetector: Detector<SocialOptions> = {
   name: 'social',
@@ -107,19 +98,24 @@ export const socialDetector: Detector<SocialOptions> = {
       if (profile !== undefined) add(link.start, link.end, profile.platform, profile.handle);
     }
     for (const form of FORMS) {
-      for (const match of text.matchAll(form.pattern)) {
-        const word = match[form.platformGroup]!.replace(/\s+/g, ' ');
+      for (const match of text.matchAll(form)) {
+        const groups = match.groups!;
+        const word = groups.platform!.replace(/\s+/g, ' ');
         const platform = PLATFORM_OF_WORD.get(word);
-        const written = match[form.handleGroup]!.replace(/[.-]+$/, '');
+        const written = groups.handle!.replace(/[.-]+$/, '');
         const handle = written.replace(/^@/, '');
-        if (platform === undefined || !isHandle(handle, written.startsWith('@'))) continue;
-        if (EVERYDAY_WORDS.has(word) && !form.strong && !looksMadeUp(handle) && !written.startsWith('@')) continue;
-        add(
-          match.index,
-          match.index + match[0].length - (match[form.handleGroup]!.length - written.length),
-          platform,
-          handle,
-        );
+        const withAt = written.startsWith('@');
+        if (platform === undefined || !isHandle(handle, withAt)) continue;
+        // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
+        // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
+        const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
+        if (EVERYDAY_WORDS.has(word) && (!clear || !/[a-z]/.test(handle))) continue;
+        let end = match.index + match[0].length;
+        if (match[0].endsWith(groups.handle!)) end -= groups.handle!.length - written.length;
+        // A number is the phone detector's to read whole: "whatsapp me on 07700 900123" is not account "07700".
+        if (/^[0-9]+$/.test(handle) && FOLLOWED_BY_DIGITS.test(text.slice(end, end + 4))) continue;
+        if (text[end] === ')' && match[0].includes('(')) end++;
+        add(match.index, end, platform, handle);
       }
     }
     return withoutOverlaps(hits);

@@ -40,10 +40,23 @@ const EDUCATIONAL = [
   'studentfinance.service.gov.uk', 'childline.org.uk', 'nspcc.org.uk', 'ceop.police.uk', 'thinkuknow.co.uk',
 ]; // prettier-ignore
 
-/** "my blog", "my own website", "check out my site:" within a few words before the link. */
-const INTRODUCED_AS_MINE =
-  /(?<![a-z0-9])(?:my|our)\s+(?:own\s+|personal\s+|new\s+|little\s+)?(?:blog|vlog|website|web\s?site|site|page|homepage|home\s+page|portfolio|podcast|channel|shop|store|link\s?tree|linktree)\b[^.!?\n]{0,40}$/;
+const SITE_WORD = String.raw`(?:blog|vlog|website|web\s?site|site|page|homepage|home\s+page|portfolio|podcast|channel|shop|store|link\s?tree|linktree)`;
+/** Words between "my" and "site" that make it someone else's site: "my favourite site is bbc.co.uk". */
+const NOT_OWN = String.raw`(?!(?:favou?rite|fave|go-to|usual|preferred|recommended|best|top)\b)`;
+/**
+ * Before the link: "my blog", "my photography website", "check out my site:", "I have a website,", "I blog at",
+ * "my stuff is at".
+ * Up to two words may stand between "my" and "site".
+ */
+const INTRODUCED_BEFORE = new RegExp(
+  String.raw`(?:(?<![a-z0-9])(?:my|our)\s+${NOT_OWN}(?:[a-z'\-]+\s+${NOT_OWN}){0,2}${SITE_WORD}|(?<![a-z0-9])i(?:'ve|\s+have)?\s+(?:got\s+|run\s+|started\s+|made\s+|set\s+up\s+|have\s+)?(?:a|an|my\s+own)\s+(?:[a-z'\-]+\s+){0,2}${SITE_WORD}|(?<![a-z0-9])i\s+(?:blog|vlog|post|write|sell\s+stuff|stream)|(?<![a-z0-9])(?:my|our)\s+(?:own\s+)?(?:stuff|work|art|artwork|photos|photography|music|videos|writing|poems|designs)\s+(?:is\s+|are\s+)?(?:at|on|here))\b[^.!?\n]{0,40}$`,
+);
+/** After the link: "jo.net is my blog", "www.jo.net (my site)", "jo.net - my portfolio". */
+const INTRODUCED_AFTER = new RegExp(
+  String.raw`^[ \t]{0,3}(?:\(|-|,|is|=)?[ \t]*(?:my|our)\s+(?:own\s+|personal\s+|new\s+)?${SITE_WORD}\b`,
+);
 const INTRODUCTION_WINDOW = 60;
+const AFTER_WINDOW = 40;
 
 export const websiteDetector: Detector<WebsiteOptions> = {
   name: 'website',
@@ -78,7 +91,8 @@ function personalHostKind(link: Link): string | undefined {
 
 function introducedKind(text: string, link: Link): string | undefined {
   const before = text.slice(Math.max(0, link.start - INTRODUCTION_WINDOW), link.start);
-  return INTRODUCED_AS_MINE.test(before) ? 'personal-site' : undefined;
+  const after = text.slice(link.end, link.end + AFTER_WINDOW);
+  return INTRODUCED_BEFORE.test(before) || INTRODUCED_AFTER.test(after) ? 'personal-site' : undefined;
 }
 
 function mentionsOrganisation(path: string, context: DetectorContext): boolean {

@@ -27,6 +27,9 @@ describe('email detector', () => {
     ['my gmail is jhughes', 'my gmail is jhughes', 'gmail.com', 'yes'],
     ['hotmail - jo_b', 'hotmail - jo_b', 'hotmail.com', 'yes'],
     ['my outlook address is jo.b77', 'my outlook address is jo.b77', 'outlook.com', 'yes'],
+    ['jhughes at gmail.com', 'jhughes at gmail.com', 'gmail.com', 'yes'],
+    ['write to me at sam dot teacher at gmail dot com', 'sam dot teacher at gmail dot com', 'gmail.com', 'yes'],
+    ['jo.b at hughes-family.co.uk', 'jo.b at hughes-family.co.uk', 'hughes-family.co.uk', 'no'],
   ];
   it.each(found)('finds %j as %j at %s (webmail: %s)', (text, written, domain, webmail) => {
     const hits = detect(email, text);
@@ -49,6 +52,9 @@ describe('email detector', () => {
     'my gmail is full',
     'I use gmail at home',
     'a proton: positive charge',
+    'I blog at fionaswims.net',
+    'more at www.thetimes.co.uk',
+    'tickets at museum.example.org',
   ])('reports nothing in %j', (text) => {
     expect(detect(email, text)).toEqual([]);
   });

@@ -25,6 +25,29 @@ describe('social detector', () => {
     ['x.com/mrhughes', 'x.com/mrhughes', 'x', 'mrhughes'],
     ['linkedin.com/in/jo-bloggs', 'linkedin.com/in/jo-bloggs', 'linkedin', 'jo-bloggs'],
     ['steamcommunity.com/id/jo_games', 'steamcommunity.com/id/jo_games', 'steam', 'jo_games'],
+    // handles with the platform named nearby, no link
+    ['my TikTok, @fionamurphy', 'my TikTok, @fionamurphy', 'tiktok', 'fionamurphy'],
+    ['my Insta (fionamurphyswims)', 'my Insta (fionamurphyswims)', 'instagram', 'fionamurphyswims'],
+    ['find me on insta - fiona.swims', 'find me on insta - fiona.swims', 'instagram', 'fiona.swims'],
+    ["I'm @ngozi_adeyemi on Telegram", "I'm @ngozi_adeyemi on Telegram", 'telegram', 'ngozi_adeyemi'],
+    ['snap me: mrh_22', 'snap me: mrh_22', 'snapchat', 'mrh_22'],
+    ['my discord is hughesy#1234 / hughesy', 'my discord is hughesy#1234', 'discord', 'hughesy#1234'],
+    ['add me, username jhughes99 on Snapchat', 'username jhughes99 on Snapchat', 'snapchat', 'jhughes99'],
+    ['I am fionaswims on insta', 'I am fionaswims on insta', 'instagram', 'fionaswims'],
+    ['jhughes_99 (insta)', 'jhughes_99 (insta)', 'instagram', 'jhughes_99'],
+    ['Snapchat: fionaswims', 'Snapchat: fionaswims', 'snapchat', 'fionaswims'],
+    // disguised platform names
+    ['sn@pchat: mrh_22', 'sn@pchat: mrh_22', 'snapchat', 'mrh_22'],
+    ['f@cebook: jo.hughes', 'f@cebook: jo.hughes', 'facebook', 'jo.hughes'],
+    ['my 1nsta is fionaswims', 'my 1nsta is fionaswims', 'instagram', 'fionaswims'],
+    ['my snаpchаt is mr_h', 'my snаpchаt is mr_h', 'snapchat', 'mr_h'], // Cyrillic а
+    ['my snap\u200dchat is mr_h', 'my snap\u200dchat is mr_h', 'snapchat', 'mr_h'],
+    ['my s n a p c h a t is mrh_22', 'my s n a p c h a t is mrh_22', 'snapchat', 'mrh_22'],
+    ['add me on insta gram jhughes_99', 'add me on insta gram jhughes_99', 'instagram', 'jhughes_99'],
+    ["my what's app is jo_h", "my what's app is jo_h", 'whatsapp', 'jo_h'],
+    ['my whatsap: jo_h', 'my whatsap: jo_h', 'whatsapp', 'jo_h'],
+    ['my tik tok is @fiona', 'my tik tok is @fiona', 'tiktok', 'fiona'],
+    ['my t1kt0k is @fiona', 'my t1kt0k is @fiona', 'tiktok', 'fiona'],
   ];
   it.each(found)('finds %j as %j (%s %s)', (text, written, platform, handle) => {
     expect(detect(social, text)).toEqual([{ written, detail: { platform, handle } }]);
@@ -42,6 +65,23 @@ describe('social detector', () => {
     'the x is 5',
     'add me on insta',
     'threads of the story',
+    'add me on instagram',
+    'make a snapchat account',
+    'an X-ray of the hand',
+    'Part X-36898',
+    'x = 12345',
+    'the cold snap: frost tonight',
+    'a cold snap this week',
+    'my instant noodles',
+    'an instant reply',
+    "I'm always on insta",
+    'homework (insta)',
+    'join the whatsapp group run by the school office',
+    'the school whatsapp group: year7parents',
+    'message me on whatsapp',
+    'my signal is weak here',
+    'snap me a pic',
+    'whatsapp me on 07700 900123',
   ])('reports nothing in %j', (text) => {
     expect(detect(social, text)).toEqual([]);
   });

@@ -15,6 +15,17 @@ describe('website detector', () => {
     ['my blog is www.jhughes.net', 'www.jhughes.net', 'personal-site'],
     ['check out my own website: jo-art.co.uk.', 'jo-art.co.uk', 'personal-site'],
     ['paypal.me/jhughes', 'paypal.me/jhughes', 'payment-page'],
+    // personal sites introduced before or after, written out or read out
+    ['my site is www.fionaswims.example.com', 'www.fionaswims.example.com', 'personal-site'],
+    ['see my photography website www.jonesy.example.com', 'www.jonesy.example.com', 'personal-site'],
+    ['my site is fionaswims dot com', 'fionaswims dot com', 'personal-site'],
+    ['my blog: jo-art [dot] co [dot] uk', 'jo-art [dot] co [dot] uk', 'personal-site'],
+    ['fionaswims dot com is my blog', 'fionaswims dot com', 'personal-site'],
+    ['www.fionaswims.com (my blog)', 'www.fionaswims.com', 'personal-site'],
+    ['I blog at fionaswims.net', 'fionaswims.net', 'personal-site'],
+    ['I have a website, jo-art.co.uk, have a look', 'jo-art.co.uk', 'personal-site'],
+    ["I've got a little photography site: jonesy.example.net", 'jonesy.example.net', 'personal-site'],
+    ['check out my stuff at jo-art.co.uk', 'jo-art.co.uk', 'personal-site'],
   ];
   it.each(found)('finds %j as %j (%s)', (text, written, kind) => {
     const hits = detect(website, text);
@@ -33,6 +44,13 @@ describe('website detector', () => {
     'instagram.com/jhughes',
     'www.aqa.org.uk/subjects',
     'look at www.thetimes.co.uk today',
+    'look at this dot com bubble',
+    'my favourite site is www.thetimes.co.uk',
+    'my go-to page is www.thetimes.co.uk',
+    'the museum site is www.sciencemuseum.org.uk',
+    'my class page is www.oakfield.sch.uk/7b',
+    'in my opinion the best page is www.thetimes.co.uk',
+    'more at www.thetimes.co.uk',
   ])('reports nothing in %j', (text) => {
     expect(detect(website, text)).toEqual([]);
   });
