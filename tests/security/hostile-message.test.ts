@@ -280,7 +280,7 @@ describe('a hostile held message', () => {
     expect(directives.get('form-action')).toBe("'self'");
     expect(directives.get('frame-ancestors')).toBe("'none'");
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
-    expect(directives.get('img-src') ?? "'none'").not.toMatch(/https?:/);
+    expect(directives.get('img-src') ?? "'none'").not.toMatch(/https?:|data:/);
   });
 
   it('downloads the original only as an attachment the browser will not render or sniff', async () => {

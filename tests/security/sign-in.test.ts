@@ -200,12 +200,12 @@ describe('cookies over HTTPS', () => {
       await addUser(secure.store, 'dsl@oakfield.sch.uk', ['dsl']);
       const form = await secure.app.inject({ method: 'GET', url: '/login' });
       const loginSet = [form.headers['set-cookie'] ?? []].flat().join('\n');
-      expect(loginSet).toMatch(/chaperone_login=[^;]+;.*Secure/);
+      expect(loginSet).toMatch(/^__Host-chaperone_login=[^;]+;.*Secure/);
       expect(form.headers['strict-transport-security']).toMatch(/max-age=\d+/);
       const response = await secure.app.inject({
         method: 'POST',
         url: '/login',
-        headers: { cookie: sessionCookieOf(form.headers['set-cookie'], 'chaperone_login') },
+        headers: { cookie: sessionCookieOf(form.headers['set-cookie'], '__Host-chaperone_login') },
         payload: {
           email: 'dsl@oakfield.sch.uk',
           password: PASSWORD,

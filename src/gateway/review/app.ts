@@ -84,7 +84,8 @@ export async function createReviewApp(deps: ReviewAppDeps): Promise<FastifyInsta
       directives: {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // The app shows no pictures (a held message's images become "[picture]"); nothing else may load one.
+        imgSrc: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],

@@ -10,7 +10,7 @@ import {
   cookieOptions,
   currentSession,
   endSession,
-  LOGIN_CSRF_COOKIE,
+  loginCsrfCookieName,
   randomToken,
   sameToken,
   startSession,
@@ -86,7 +86,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
 
   function freshLoginToken(reply: FastifyReply): string {
     const token = randomToken();
-    reply.setCookie(LOGIN_CSRF_COOKIE, token, cookieOptions(config, 3600));
+    reply.setCookie(loginCsrfCookieName(config), token, cookieOptions(config, 3600));
     return token;
   }
 
@@ -161,7 +161,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
           .type('text/html; charset=utf-8')
           .send(loginPage(org, freshLoginToken(reply), next, message, email));
 
-      const expected = request.cookies[LOGIN_CSRF_COOKIE];
+      const expected = request.cookies[loginCsrfCookieName(config)];
       if (!sameToken(typeof body._csrf === 'string' ? body._csrf : undefined, expected)) {
         return fail(403, 'The sign-in form had expired. Please try again.');
       }
@@ -183,7 +183,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
       const earlier = await currentSession(store, config, request, at);
       if (earlier) await store.deleteSession(earlier.session.id);
       await startSession(store, config, user, at, reply);
-      reply.clearCookie(LOGIN_CSRF_COOKIE, cookieOptions(config));
+      reply.clearCookie(loginCsrfCookieName(config), cookieOptions(config));
       await store.appendAudit({ at, actor: user.email, action: 'login', remoteAddress: request.ip });
       return reply.redirect(next, 303);
     },

@@ -12,7 +12,13 @@ export function sessionCookieName(config: Config): string {
   return config.review.secureCookies ? '__Host-chaperone' : 'chaperone';
 }
 
-export const LOGIN_CSRF_COOKIE = 'chaperone_login';
+/**
+ * The sign-in form's token cookie. Over HTTPS it is __Host- too: otherwise a sibling site under the school's domain
+ * (same-site, so SameSite does not stop it) could plant its own token and sign a DSL into another account.
+ */
+export function loginCsrfCookieName(config: Config): string {
+  return config.review.secureCookies ? '__Host-chaperone_login' : 'chaperone_login';
+}
 
 function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
