@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
 import { COMMON_WORDS } from '../matchers/common-words.js';
 import { isUnderDomain, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { MADE_UP } from './made-up.js';
 import { EVERYDAY_WEBMAIL_NAMES, isWebmailDomain, WEBMAIL_NAMES } from './webmail.js';
 
 const optionsSchema = z
@@ -32,6 +33,11 @@ const ADDRESS_WITHOUT_ENDING = new RegExp(
  */
 const MAILBOX_AFTER_PROVIDER = new RegExp(
   String.raw`(?<![a-z0-9@._-])(my\s+|our\s+)?${PROVIDER}(?:\s+(?:address|addy|account|acc|email|e-mail|username|user\s?name|id))?\s*(:|=|-|\bis\b)\s*([a-z0-9][a-z0-9._%+-]{1,63})(?![a-z0-9@_%+-])`,
+  'g',
+);
+/** "jhughes99 on gmail", "jo_b (hotmail)": a mailbox name that cannot be a word, then its provider. */
+const MAILBOX_BEFORE_PROVIDER = new RegExp(
+  String.raw`(?<![a-z0-9@._%+-])(${MADE_UP}[a-z0-9][a-z0-9._%+-]{1,63})\s*(?:\bon\b|\(|-)\s*${PROVIDER}(?![a-z0-9@.])`,
   'g',
 );
 /** Words that follow "my gmail is" in prose ("my gmail is full"); not mailbox names. */
@@ -71,6 +77,12 @@ export const emailDetector: Detector<EmailOptions> = {
       const domain = WEBMAIL_NAMES.get(match[2]!)!;
       const end = match.index + match[0].length - (match[4]!.length - mailbox.length);
       hits.push(providerHit(match.index, end, mailbox, domain));
+    }
+    for (const match of text.matchAll(MAILBOX_BEFORE_PROVIDER)) {
+      const mailbox = match[1]!.replace(/[.-]+$/, '');
+      if (!isMailboxName(mailbox)) continue;
+      const end = match.index + match[0].length + (text[match.index + match[0].length] === ')' ? 1 : 0);
+      hits.push(providerHit(match.index, end, mailbox, WEBMAIL_NAMES.get(match[2]!)!));
     }
     return withoutOverlaps(hits);
   },

@@ -11,7 +11,8 @@ export interface Platform {
 
 export const PLATFORMS: readonly Platform[] = [
   { name: 'instagram', words: ['instagram', 'insta', 'ig'] },
-  { name: 'snapchat', words: ['snapchat', 'snap chat', 'snap', 'sc'], everydayWords: ['snap', 'sc'] },
+  // The ghost is Snapchat's logo, and people write it for the name ("👻 mrh_22").
+  { name: 'snapchat', words: ['snapchat', 'snap chat', 'snap', 'sc', '👻'], everydayWords: ['snap', 'sc'] },
   { name: 'tiktok', words: ['tiktok', 'tik tok', 'tt'], everydayWords: ['tt'] },
   { name: 'facebook', words: ['facebook', 'fb', 'messenger'], everydayWords: ['messenger'] },
   { name: 'x', words: ['twitter', 'x'], everydayWords: ['x'] },

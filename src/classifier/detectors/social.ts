@@ -8,6 +8,7 @@ import { COMMON_WORDS } from '../matchers/common-words.js';
 import type { Detector, DetectorContext, DetectorHit } from './types.js';
 import { findLinks } from './links.js';
 import { PLATFORMS, profileOfLink } from './platforms.js';
+import { MADE_UP } from './made-up.js';
 
 const optionsSchema = z
   .object({
@@ -34,7 +35,7 @@ const LABEL = String.raw`(?<label>handle|username|user\s?name|name|id|account|ac
 const B = String.raw`(?<![a-z0-9@])`;
 const E = String.raw`(?![a-z0-9_@])`;
 /** Between a name and what it names: "is", ":", "=", a comma, a dash set apart ("insta - jo", not "x-ray"). */
-const IS = String.raw`\s*(?:(?:is|=|:|,|\s-|-\s)\s*)?\(?\s*`;
+const IS = String.raw`\s*(?:(?:is|'s|=|:|,|\s-|-\s)\s*)?\(?\s*`;
 
 /** The ways people give an account in words, each with a named `platform` and `handle` (and maybe `label`). */
 const FORMS: readonly RegExp[] = [
@@ -42,7 +43,7 @@ const FORMS: readonly RegExp[] = [
   new RegExp(String.raw`${B}(?:my|our)\s+${PLATFORM}(?:\s+${LABEL})?${IS}${HANDLE}${E}`, 'g'),
   // "add me on snap: mr.h", "follow me on tiktok @mrh", "find me on insta - fiona.swims"
   new RegExp(
-    String.raw`${B}(?:add|follow|find|message|msg|dm|text|contact|reach|hit|catch|search(?:\s+for)?)\s+(?:me|us)\s+(?:up\s+)?(?:on|at|via|through|over)\s+${PLATFORM}\s*(?:[:,(]|\s-|at\b|as\b|-\s+it'?s)?\s*${HANDLE}${E}`,
+    String.raw`${B}(?:(?:add|follow|find|message|msg|dm|inbox|text|contact|reach|hit|catch|chat\s+to|talk\s+to|search(?:\s+for)?)\s+(?:me|us)\s+(?:up\s+)?|hmu\s+)(?:on|at|via|through|over)\s+${PLATFORM}\s*(?:[:,(]|\s-|at\b|as\b|-\s+it'?s)?\s*${HANDLE}${E}`,
     'g',
   ),
   // "snap: mr.h", "insta - @jo", "discord username jo#1234", "gamertag is xX_jo_Xx"
@@ -50,7 +51,8 @@ const FORMS: readonly RegExp[] = [
     String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|\s(?:handle|username|name|id|tag)\s+is)\s*${HANDLE}${E}`,
     'g',
   ),
-  // "insta @jo", "on tiktok @mrh"
+  // "insta @jo", "on tiktok @mrh", "👻 mrh_22" (Snapchat's ghost stands for its name)
+  new RegExp(String.raw`(?<platform>👻)\s*[:\-]?\s*${HANDLE}${E}`, 'g'),
   new RegExp(String.raw`${B}${PLATFORM}\s+(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})${E}`, 'g'),
   // "snap me: mrh_22", "whatsapp me at jo.b"
   new RegExp(String.raw`${B}${PLATFORM}\s+(?:me|us)\s*(?::|-|at\b|on\b|@)\s*${HANDLE}${E}`, 'g'),
@@ -61,9 +63,10 @@ const FORMS: readonly RegExp[] = [
     String.raw`(?:${B}${LABEL}\s*(?::|is)?|${B}(?:i'm|im|i\s+am))\s+${HANDLE}\s+(?:on|over|via)\s+${PLATFORM}`,
     'g',
   ),
-  // "jhughes_99 (insta)": with no other cue the handle must look made up (a digit, dot or underscore)
+  // "jhughes_99 (insta)", "fiona.swims on insta": with no other cue the handle must look made up (a digit, dot or
+  // underscore), have three letters, and not be an abbreviation ("e.g. on tiktok")
   new RegExp(
-    String.raw`${B}(?<handle>@?(?=[a-z0-9._\-]{0,29}[0-9._])[a-z0-9][a-z0-9._\-]{0,29})\s*\(\s*${PLATFORM}\s*\)`,
+    String.raw`${B}(?<handle>@?${MADE_UP}[a-z0-9][a-z0-9._\-]{0,29})(?:\s*\(\s*|\s+(?:on|over)\s+)${PLATFORM}`,
     'g',
   ),
 ];

@@ -28,6 +28,8 @@ describe('email detector', () => {
     ['hotmail - jo_b', 'hotmail - jo_b', 'hotmail.com', 'yes'],
     ['my outlook address is jo.b77', 'my outlook address is jo.b77', 'outlook.com', 'yes'],
     ['jhughes at gmail.com', 'jhughes at gmail.com', 'gmail.com', 'yes'],
+    ['jhughes99 on gmail', 'jhughes99 on gmail', 'gmail.com', 'yes'],
+    ['jo_b (hotmail)', 'jo_b (hotmail)', 'hotmail.com', 'yes'],
     ['write to me at sam dot teacher at gmail dot com', 'sam dot teacher at gmail dot com', 'gmail.com', 'yes'],
     ['jo.b at hughes-family.co.uk', 'jo.b at hughes-family.co.uk', 'hughes-family.co.uk', 'no'],
   ];
@@ -55,6 +57,9 @@ describe('email detector', () => {
     'I blog at fionaswims.net',
     'more at www.thetimes.co.uk',
     'tickets at museum.example.org',
+    'e.g. on gmail',
+    'v2.0 on outlook',
+    'logged in on gmail',
   ])('reports nothing in %j', (text) => {
     expect(detect(email, text)).toEqual([]);
   });

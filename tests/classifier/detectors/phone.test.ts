@@ -48,6 +48,7 @@ describe('phone detector', () => {
     ['07700x900x123', '07700x900x123'],
     ['0*7*7*0*0*9*0*0*1*2*3', '0*7*7*0*0*9*0*0*1*2*3'],
     ['07700~900~123', '07700~900~123'],
+    ['07700 900 + 123', '07700 900 + 123'],
   ];
   it.each(disguised)('finds the number disguised in %j as %j', (text, written) => {
     expect(detect(phone, text)).toEqual([{ written, detail: { numberType: 'mobile', e164: '+447700900123' } }]);

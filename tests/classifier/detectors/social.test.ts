@@ -36,6 +36,11 @@ describe('social detector', () => {
     ['I am fionaswims on insta', 'I am fionaswims on insta', 'instagram', 'fionaswims'],
     ['jhughes_99 (insta)', 'jhughes_99 (insta)', 'instagram', 'jhughes_99'],
     ['Snapchat: fionaswims', 'Snapchat: fionaswims', 'snapchat', 'fionaswims'],
+    ['fiona.swims on insta', 'fiona.swims on insta', 'instagram', 'fiona.swims'],
+    ['hmu on insta fiona.swims', 'hmu on insta fiona.swims', 'instagram', 'fiona.swims'],
+    ["my snapchat's mrh_22", "my snapchat's mrh_22", 'snapchat', 'mrh_22'],
+    ['👻 mrh_22', '👻 mrh_22', 'snapchat', 'mrh_22'],
+    ['Snap - mrh22', 'Snap - mrh22', 'snapchat', 'mrh22'],
     // disguised platform names
     ['sn@pchat: mrh_22', 'sn@pchat: mrh_22', 'snapchat', 'mrh_22'],
     ['f@cebook: jo.hughes', 'f@cebook: jo.hughes', 'facebook', 'jo.hughes'],
@@ -82,6 +87,9 @@ describe('social detector', () => {
     'my signal is weak here',
     'snap me a pic',
     'whatsapp me on 07700 900123',
+    'e.g. on tiktok',
+    'the 2.0 update on instagram',
+    'I saw 3.5 million views on youtube',
   ])('reports nothing in %j', (text) => {
     expect(detect(social, text)).toEqual([]);
   });
