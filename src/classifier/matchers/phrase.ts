@@ -159,7 +159,10 @@ function rewrite(term: MatchTerm): MatchTerm {
       throw new PhraseError(`the /${source}/ in the phrase is not a valid re2 expression: ${String(error)}`);
     }
   }
-  if (out.fastOr && [...out.fastOr].some((w) => expandContraction(w))) {
+  // compromise's fast (a|b|c) compares only a word's root ("are" and "were" read as "is") or its text (empty for
+  // the "are" hidden in "you're"), so "(are|were)" would miss both; word by word, each choice is matched like a
+  // plain word (contraction, text or normal form). Its anchors are the listed words either way.
+  if (out.fastOr) {
     out.choices = [...out.fastOr].map((w) => [{ word: w }]);
     delete out.fastOr;
   }

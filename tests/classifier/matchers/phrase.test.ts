@@ -38,6 +38,16 @@ describe('phrase matcher', () => {
     expect(found("You're so mature for your age", rules)).toEqual(["You're so mature for your age"]);
   });
 
+  test('a choice of words matches the word itself, including the "are" inside "you\'re" and a past "were"', () => {
+    const rules = compileYaml(
+      rule('look', "phrase: '(you|u) (are|r|were)? (looking|lookin) (so|really)? (gorgeous|stunning)'"),
+    );
+    expect(found("you're looking so gorgeous", rules)).toEqual(["you're looking so gorgeous"]);
+    expect(found('you were looking really stunning', rules)).toEqual(['you were looking really stunning']);
+    expect(found('u r lookin gorgeous', rules)).toEqual(['u r lookin gorgeous']);
+    expect(found('you are looked gorgeous', rules)).toEqual([]);
+  });
+
   test('#Tags work (full tagging runs only for phrases that use them)', () => {
     const rules = compileYaml(rule('adj', "phrase: 'you look #Adjective tonight'"));
     expect(found('you look lovely tonight', rules)).toEqual(['you look lovely tonight']);
