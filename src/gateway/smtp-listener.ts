@@ -318,9 +318,12 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
   const server = new RelayServer(options);
   RelayConnection.limits.set(server, { maxSize: smtp.maxSize, maxRecipients: smtp.maxRecipients });
   server.options.maxRecipients = smtp.maxRecipients;
-  server.on('error', (error: Error) =>
-    logger.warn({ event: 'smtp-error', error: error.message }, 'SMTP connection error'),
-  );
+  // smtp-server re-emits a failure to listen as its own 'error'; until listening, that is reported once, as the
+  // smtp.listen error below, not also as a connection warning.
+  let listening = false;
+  server.on('error', (error: Error) => {
+    if (listening) logger.warn({ event: 'smtp-error', error: error.message }, 'SMTP connection error');
+  });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void =>
@@ -328,6 +331,7 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
     server.server.once('error', onError);
     server.listen(listen.port, listen.host, () => {
       server.server.off('error', onError);
+      listening = true;
       resolve();
     });
   });

@@ -108,7 +108,8 @@ export const replies = {
   delivered: (id: string): SmtpReply => ({
     code: 250,
     enhanced: '2.0.0',
-    text: `Accepted and passed on to the school's mail server (id ${id})`,
+    // True for both upstreams: the school's mail server, or a dir: outbox folder.
+    text: `Accepted and passed on for delivery (id ${id})`,
   }),
   held: (id: string): SmtpReply => ({
     code: 250,
