@@ -222,10 +222,11 @@ export async function redeliverHold(deps: DecisionDeps, request: DecisionRequest
   return deliver(deps, item, request, 'retry');
 }
 
-/** The decision's own line on the delivered copy; line breaks in an actor name cannot inject headers. */
-function verdictLine(actor: string): string {
-  return `released by ${actor.replace(/[^\x20-\x7e]/g, '?')}`;
-}
+/**
+ * The verdict on a released copy names no reviewer: pupils and parents can read headers, and who the DSL is stays
+ * between the school's staff. IT traces a copy through its X-Chaperone-Id to the audit log, which names them.
+ */
+export const RELEASED_VERDICT = 'released';
 
 async function deliver(
   deps: DecisionDeps,
@@ -241,7 +242,7 @@ async function deliver(
     permanent = true;
   } else {
     const message = addHeaders(raw, [
-      [VERDICT_HEADER, verdictLine(item.decidedBy ?? request.actor)],
+      [VERDICT_HEADER, RELEASED_VERDICT],
       [ID_HEADER, item.id],
     ]);
     try {

@@ -264,7 +264,8 @@ describe('the quick start on the shipped default configuration', () => {
     expect(released.status).toBe(303);
 
     const delivered = outboxMessages(outbox).find((m) => m.includes('Subject: Weekend plans') && !m.includes('Notice'));
-    expect(delivered).toMatch(new RegExp(`^X-Chaperone-Verdict: released by ${DSL.replace(/\./g, '\\.')}\\r?$`, 'm'));
+    expect(delivered).toMatch(/^X-Chaperone-Verdict: released\r?$/m);
+    expect(delivered).not.toContain(DSL);
     expect(delivered).toMatch(/^To: rachel\.hart@example\.com\r?$/m);
     const listed = await chaperone([
       'queue',

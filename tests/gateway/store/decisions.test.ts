@@ -65,7 +65,7 @@ async function actions(id: string): Promise<string[]> {
 }
 
 describe('releasing a held message', () => {
-  it('delivers it once to its envelope recipients, marked as released by the reviewer, and audits both steps', async () => {
+  it('delivers it once to its envelope recipients, marked released without naming the reviewer, and audits both steps', async () => {
     const forged = Buffer.concat([
       Buffer.from('X-Chaperone-Verdict: released by nobody\r\n'),
       rawMessage('Trip', 'Hi'),
@@ -87,9 +87,9 @@ describe('releasing a held message', () => {
     expect(message!.from).toBe('j.smith@oakfield.sch.uk');
     expect(message!.to).toEqual(['pupil1@pupils.oakfield.sch.uk', 'parent1@example.com']);
     const text = message!.raw.toString('utf8');
-    expect(text.match(/^X-Chaperone-Verdict: .*$/gim)).toEqual([
-      'X-Chaperone-Verdict: released by dsl@oakfield.sch.uk',
-    ]);
+    // Pupils and parents read headers too: the reviewer is in the audit log, traced by the id, not in the message.
+    expect(text.match(/^X-Chaperone-Verdict: .*$/gim)).toEqual(['X-Chaperone-Verdict: released']);
+    expect(text).not.toContain('dsl@oakfield.sch.uk');
     expect(text).toContain(`X-Chaperone-Id: ${hold.id}`);
     expect(text).toContain('Subject: Trip');
     expect(await actions(hold.id)).toEqual(['hold.created', 'hold.released', 'hold.delivered']);
@@ -134,7 +134,8 @@ describe('releasing a held message', () => {
     const retried = await redeliverHold(deps, { id: hold.id, actor: 'deputy@oakfield.sch.uk' });
     expect(retried.delivery.status).toBe('delivered');
     expect(sink.messages).toHaveLength(1);
-    expect(sink.messages[0]!.raw.toString()).toContain('X-Chaperone-Verdict: released by dsl@oakfield.sch.uk');
+    expect(sink.messages[0]!.raw.toString()).toMatch(/^X-Chaperone-Verdict: released\r\n/);
+    expect(sink.messages[0]!.raw.toString()).not.toMatch(/dsl@oakfield|deputy@oakfield/);
     expect(await actions(hold.id)).toEqual(['hold.created', 'hold.released', 'hold.delivery-failed', 'hold.delivered']);
     await expect(redeliverHold(deps, { id: hold.id, actor: 'dsl@oakfield.sch.uk' })).rejects.toMatchObject({
       code: 'not-awaiting-delivery',
