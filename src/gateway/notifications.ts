@@ -95,11 +95,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     ].join('\n');
   }
 
+  const signature = ['', '--', `Sent by Chaperone, ${org}'s safeguarding check on outgoing e-mail.`];
+  /** For DSLs and deputies, who can read the held message in the review app. */
   const footer = [
-    '',
-    '--',
-    `Sent by Chaperone, ${org}'s safeguarding check on outgoing e-mail.`,
-    'The held message and its subject are left out of this e-mail on purpose: open the link to read them.',
+    ...signature,
+    `The held message and its subject are left out of this e-mail on purpose: ${
+      config.review.publicUrl ? 'open the link' : 'open the review app'
+    } to read them.`,
+  ].join('\n');
+  /** For the sender, who has no access to the review app: whom to ask instead. */
+  const senderFooter = [
+    ...signature,
+    "If you have a question about it, ask your school's Designated Safeguarding Lead (DSL), giving the reference above.",
   ].join('\n');
 
   async function send(notice: Notice, holdIds: string[]): Promise<boolean> {
@@ -168,12 +175,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         subject: 'Your e-mail is being checked before it is delivered',
         text: [
           `Your e-mail to ${item.envelope.rcptTo.join(', ')}, sent ${formatDateTime(item.receivedAt)}, has been held by ${org}'s`,
-          "safeguarding check and will be looked at by the school's Designated Safeguarding Lead (DSL).",
-          'It has not been delivered yet. You do not need to do anything: it is sent on once it has been reviewed,',
-          'and you will be told if it is not.',
+          'safeguarding check and has not been delivered yet.',
+          '',
+          "What happens next: the school's Designated Safeguarding Lead (DSL) will look at it. If they release it, it is",
+          'delivered to its recipients as you wrote it. If not, it is not delivered, and the DSL may talk to you about it.',
+          '',
+          'You do not need to do anything, and please do not send it again.',
+          'If you have a question about it, ask your DSL, giving the reference below.',
           '',
           `Reference: ${item.id}`,
-          footer,
+          ...signature,
         ].join('\n'),
       },
       [item.id],
@@ -274,7 +285,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const adviceText =
         advice.length > 0
           ? ['What to do instead:', ...advice.map((a) => `- ${a}`)]
-          : ['If you are unsure why, please speak to the Designated Safeguarding Lead.'];
+          : ['If you are unsure why, please ask your DSL.'];
       return send(
         {
           to: [sender],
@@ -287,7 +298,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             ...adviceText,
             '',
             `Reference: ${item.id}`,
-            footer,
+            senderFooter,
           ].join('\n'),
         },
         [item.id],
