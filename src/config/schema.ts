@@ -122,8 +122,8 @@ const review = z
     /** Set when the app is served over HTTPS (directly or behind a proxy). */
     secureCookies: z.boolean().default(false),
     sessionHours: z.number().positive().default(8),
-    /** Behind a reverse proxy: trust its X-Forwarded-For (true, a hop count, or the proxy's addresses) so the audit log records the user's address. */
-    trustProxy: z.union([z.boolean(), z.number().int().nonnegative(), z.string(), z.array(z.string())]).default(false),
+    /** Behind a reverse proxy: trust its X-Forwarded-For (true, or the proxy's addresses) so the audit log records the user's address. */
+    trustProxy: z.union([z.boolean(), z.string(), z.array(z.string())]).default(false),
   })
   .strict()
   .prefault({});

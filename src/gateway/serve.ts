@@ -110,7 +110,15 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     let reviewAddress: ListenAddress | undefined;
     if (options.review !== false) {
       const reviewListen = parseListen(config.review.listen, 'review.listen');
-      reviewApp = await createReviewApp({ config, store, upstream, logger, notifier, rules: () => ruleStatuses(set) });
+      reviewApp = await createReviewApp({
+        config,
+        store,
+        upstream,
+        logger,
+        notifier,
+        rules: () => ruleStatuses(set),
+        trustProxy: config.review.trustProxy,
+      });
       await reviewApp.listen({ host: reviewListen.host, port: reviewListen.port });
       const bound = reviewApp.server.address();
       reviewAddress =
