@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
-import type { Detector, DetectorContext, DetectorHit } from './types.js';
+import { scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
 import {
   dialledDigits,
   digitCount,
@@ -83,26 +83,10 @@ export const phoneDetector: Detector<PhoneOptions> = {
   name: 'phone',
   optionsSchema: optionsSchema as z.ZodType<PhoneOptions>,
   detect(mapped: MappedText, options: PhoneOptions, context: DetectorContext): DetectorHit[] {
-    const text = mapped.text;
     const wanted = new Set(options.types);
     const allowed = options.allowOrganisation ? organisationNumbers(context.organisation.phones) : new Set<string>();
-    const budget: ParseBudget = { parses: MAX_NUMBER_PARSES };
-    // Every number read, wanted or not: a number the rule does not want is still not to be read again in pieces.
-    const found: FoundNumber[] = [];
-    for (const match of text.matchAll(CANDIDATE)) {
-      if (DATE_LIKE.test(match[0]) || isLabelledIdentifier(text, match.index)) continue;
-      found.push(...readNumbers(match[0], match.index, budget));
-    }
-    for (const match of text.matchAll(LETTER_FILLED)) {
-      if (countDigits(match[0]) < MIN_FILLED_DIGITS || isLabelledIdentifier(text, match.index)) continue;
-      const number = readNumber(match[0], false, budget);
-      if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
-    }
-    found.sort((a, b) => a.start - b.start);
-    for (const pieced of findPiecedNumbers(text, found, budget)) {
-      if (!isLabelledIdentifier(text, pieced.start)) found.push(pieced);
-    }
-    found.sort((a, b) => a.start - b.start);
+    // Read once per part: the mobile and the landline rules pick their types from the same numbers.
+    const found = scanOnce(mapped, context, numbersIn);
     const hits: DetectorHit[] = [];
     for (const number of found) {
       if (allowed.has(number.e164) || !isWanted(wanted, number.type)) continue;
@@ -111,6 +95,27 @@ export const phoneDetector: Detector<PhoneOptions> = {
     return hits;
   },
 };
+
+/** Every number in the text, wanted or not, by start: a number no rule wants is still not read again in pieces. */
+function numbersIn(mapped: MappedText): readonly FoundNumber[] {
+  const text = mapped.text;
+  const budget: ParseBudget = { parses: MAX_NUMBER_PARSES };
+  const found: FoundNumber[] = [];
+  for (const match of text.matchAll(CANDIDATE)) {
+    if (DATE_LIKE.test(match[0]) || isLabelledIdentifier(text, match.index)) continue;
+    found.push(...readNumbers(match[0], match.index, budget));
+  }
+  for (const match of text.matchAll(LETTER_FILLED)) {
+    if (countDigits(match[0]) < MIN_FILLED_DIGITS || isLabelledIdentifier(text, match.index)) continue;
+    const number = readNumber(match[0], false, budget);
+    if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
+  }
+  found.sort((a, b) => a.start - b.start);
+  for (const pieced of findPiecedNumbers(text, found, budget)) {
+    if (!isLabelledIdentifier(text, pieced.start)) found.push(pieced);
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
 
 /** North American numbers cannot be told apart: such a number counts as either type. */
 function isWanted(wanted: ReadonlySet<string>, type: string): boolean {

@@ -13,6 +13,16 @@ export interface DetectorHit {
 
 export interface DetectorContext {
   organisation: OrganisationSettings;
+  /**
+   * The part's memo: `compute` runs once per key for every rule screening this part (the mobile and the landline
+   * rule read the same numbers). Absent when a detector is called on its own.
+   */
+  once?: <T>(key: object, compute: () => T) => T;
+}
+
+/** The result of `scan` on this text, shared by every rule that uses the same scan on the same part. */
+export function scanOnce<T>(text: MappedText, context: DetectorContext, scan: (text: MappedText) => T): T {
+  return context.once === undefined ? scan(text) : context.once(scan, () => scan(text));
 }
 
 export interface Detector<Options = unknown> {

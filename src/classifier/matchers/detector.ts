@@ -19,7 +19,10 @@ export class DetectorMatcher implements Matcher {
   }
 
   find(screen: ScreenText, context: MatchContext): Span[] {
-    const hits = this.detector.detect(screen.mapped, this.options, { organisation: context.organisation });
+    const hits = this.detector.detect(screen.mapped, this.options, {
+      organisation: context.organisation,
+      once: (key, compute) => screen.once(key, compute),
+    });
     return hits.slice(0, context.limit).map((h) => (h.detail ? { start: h.start, end: h.end, detail: h.detail } : h));
   }
 }

@@ -54,6 +54,7 @@ export class ScreenText {
   private sentenceOfToken?: Int32Array;
   private wordHits?: Map<number, TokenHit[]>;
   private patternHits?: Set<number>;
+  private readonly memo = new Map<object, unknown>();
 
   constructor(
     readonly mapped: MappedText,
@@ -107,6 +108,14 @@ export class ScreenText {
     if (!this.tables.patterns) return true;
     this.patternHits ??= new Set(this.tables.patterns.match(this.text));
     return this.patternHits.has(setIndex);
+  }
+
+  /** `compute`'s result for this part, computed the first time `key` is asked for (detector scans shared by rules). */
+  once<T>(key: object, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute();
+    this.memo.set(key, value);
+    return value;
   }
 
   sentenceText(sentence: number): string {
