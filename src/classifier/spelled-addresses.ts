@@ -33,7 +33,11 @@ const NOT_A_DOMAIN = new Set(['the', 'a', 'an', 'this', 'that', 'my', 'your', 'o
 
 /** Where an "at" of an address may be; the address regex runs only around those followed by a domain. */
 const AT_ANCHOR = new RegExp(AT, 'g');
-const DOMAIN_AFTER_AT = new RegExp(String.raw`(?:${LABEL}(?:${DOT}${LABEL}){1,6}|${PROVIDER_ALONE})`, 'y');
+/** A domain ending in a top-level domain ("gmail dot com", "x.co.uk"), or a provider alone; "at 3.30pm" is not one. */
+const DOMAIN_AFTER_AT = new RegExp(
+  String.raw`(?:${LABEL}(?:${DOT}${LABEL}){0,5}${DOT}[a-z]{2,24}(?![a-z0-9_%+\-@])|${PROVIDER_ALONE})`,
+  'y',
+);
 /**
  * How far before its "at" a local part may start: 9 labels of 64 with their dots would be 700, but nobody reads
  * out more than this. Running the address regex only near an "at" makes the pass 3x faster on prose.
@@ -55,12 +59,13 @@ export function spelledAddresses(text: string): MappedText | undefined {
       const match = SPELLED_ADDRESS.exec(text);
       if (match === null || match.index > at.index) break;
       const end = match.index + match[0].length;
-      const matchEdits = end > at.index ? readSpelledAddress(match[0], match.index) : undefined;
-      if (matchEdits !== undefined) {
-        edits.push(...matchEdits);
+      const read = end > at.index ? readSpelledAddress(match[0], match.index) : 'earlier';
+      if (Array.isArray(read)) {
+        edits.push(...read);
         searchedTo = end;
         break;
       }
+      if (read === 'not-an-address') break;
       // "me at sam dot teacher at gmail dot com" is not "me@sam.teacher": try the local part starting later.
       SPELLED_ADDRESS.lastIndex = match.index + 1;
     }
@@ -68,7 +73,11 @@ export function spelledAddresses(text: string): MappedText | undefined {
   return applyEdits(text, edits);
 }
 
-function readSpelledAddress(candidate: string, base: number): TextEdit[] | undefined {
+/**
+ * The edits that write a spelled address plainly; 'prose-before' when the words before the "at" are prose (a later
+ * start may still be an address), 'not-an-address' when nothing starting later can be one either.
+ */
+function readSpelledAddress(candidate: string, base: number): TextEdit[] | 'prose-before' | 'not-an-address' {
   const separators = [...candidate.matchAll(ADDRESS_SEPARATOR)];
   const labels: string[] = [];
   const edits: TextEdit[] = [];
@@ -80,7 +89,7 @@ function readSpelledAddress(candidate: string, base: number): TextEdit[] | undef
     labels.push(candidate.slice(at, separator.index));
     const isAt = separator[0].includes('@') || /\bat\b/.test(separator[0]);
     if (isAt) {
-      if (sawAt) return undefined;
+      if (sawAt) return 'prose-before'; // two "at"s: the first belongs to the prose
       sawAt = true;
       domainStart = labels.length;
       plainAt = /^[ \t]+at[ \t]+$/.test(separator[0]);
@@ -92,24 +101,23 @@ function readSpelledAddress(candidate: string, base: number): TextEdit[] | undef
     at = separator.index + separator[0].length;
   }
   labels.push(candidate.slice(at));
-  if (!sawAt || labels.some((label) => label === '')) return undefined;
+  if (!sawAt || labels.some((label) => label === '')) return 'not-an-address';
   const local = labels.slice(0, domainStart);
   const domain = labels.slice(domainStart);
-  if (domain.some((label) => label.startsWith('-') || label.endsWith('-'))) return undefined;
+  if (domain.some((label) => label.startsWith('-') || label.endsWith('-'))) return 'not-an-address';
   if (domain.length === 1) {
     // "jhughes at gmail", "jhughes (at) gmail": the provider's name says it is an address. With a plain "at" the
     // words before must not be prose ("have a look at gmail") and the provider no everyday word ("at outlook").
     const provider = domain[0]!;
-    if (!WEBMAIL_NAMES.has(provider)) return undefined;
-    if (plainAt && (EVERYDAY_WEBMAIL_NAMES.has(provider) || (local.length === 1 && isProse(local[0]!))))
-      return undefined;
-    return edits.length === 0 ? undefined : edits;
+    if (!WEBMAIL_NAMES.has(provider) || (plainAt && EVERYDAY_WEBMAIL_NAMES.has(provider))) return 'not-an-address';
+    if (plainAt && local.length === 1 && isProse(local[0]!)) return 'prose-before';
+    return edits.length === 0 ? 'not-an-address' : edits;
   }
-  if (edits.length === 0 || !TOP_LEVEL_DOMAIN.test(domain[domain.length - 1]!)) return undefined;
-  if (NOT_A_DOMAIN.has(domain[0]!)) return undefined;
+  if (!TOP_LEVEL_DOMAIN.test(domain[domain.length - 1]!) || NOT_A_DOMAIN.has(domain[0]!)) return 'not-an-address';
   // "I blog at jo.net", "more at www.x.com": a plain "at" before a written-out site is prose, not an address.
-  if (plainAt && (domain[0] === 'www' || (local.length === 1 && isProse(local[0]!)))) return undefined;
-  return edits;
+  if (plainAt && domain[0] === 'www') return 'not-an-address';
+  if (plainAt && local.length === 1 && isProse(local[0]!)) return 'prose-before';
+  return edits.length === 0 ? 'not-an-address' : edits;
 }
 
 // ---- web addresses: "fionaswims dot com", "jo-art [dot] co [dot] uk" ----

@@ -22,6 +22,8 @@ const ADDRESS =
   /(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,24})(?![a-z0-9-]|\.[a-z0-9])/g;
 
 const PROVIDER = `(${[...WEBMAIL_NAMES.keys()].join('|')})`;
+/** Cheap test that spares the provider forms the many messages that name no provider. */
+const PROVIDER_NAMED = new RegExp(PROVIDER);
 /** "jhughes@gmail": a provider's name after the "@" is its address even without ".com". */
 const ADDRESS_WITHOUT_ENDING = new RegExp(
   String.raw`(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63})@${PROVIDER}(?![a-z0-9\-@]|\.[a-z0-9])`,
@@ -64,6 +66,7 @@ export const emailDetector: Detector<EmailOptions> = {
       });
     }
     // Provider names are webmail by definition, so these are reported with or without webmailOnly.
+    if (!PROVIDER_NAMED.test(text)) return hits;
     for (const match of text.matchAll(ADDRESS_WITHOUT_ENDING)) {
       const domain = WEBMAIL_NAMES.get(match[2]!)!;
       hits.push(providerHit(match.index, match.index + match[0].length, match[1]!, domain));

@@ -29,6 +29,15 @@ const PLATFORM = String.raw`(?<platform>${[...PLATFORM_OF_WORD.keys()]
   .sort((a, b) => b.length - a.length)
   .map((w) => w.replace(/ /g, '\\s+'))
   .join('|')})(?![a-z0-9])`;
+/** Where a platform is named: every form contains one, so the forms run only on stretches around these. */
+const PLATFORM_NAMED = new RegExp(String.raw`(?<![a-z0-9@])${PLATFORM}`, 'g');
+/**
+ * How far a form reaches before and after its platform's name ("username jhughes_99 on snapchat", "add me on snap:
+ * handle"). Running the forms only there makes the detector 2-3x faster on mail that names a platform once.
+ */
+const REACH_BEFORE = 100;
+const REACH_AFTER = 60;
+const WORD_CHAR = /[a-z0-9_@.\-]/;
 /** A handle as platforms allow them (letters, digits, . _ -), with a Discord discriminator ("#1234") if any. */
 const HANDLE = String.raw`(?<handle>@?[a-z0-9][a-z0-9._\-]{0,29}(?:#[0-9]{4})?)`;
 const LABEL = String.raw`(?<label>handle|username|user\s?name|name|id|account|acc|tag|profile|gamertag|gamer\s?tag|number|no)(?![a-z0-9])`;
@@ -100,30 +109,50 @@ export const socialDetector: Detector<SocialOptions> = {
       const profile = profileOfLink(link.host, link.path);
       if (profile !== undefined) add(link.start, link.end, profile.platform, profile.handle);
     }
-    for (const form of FORMS) {
-      for (const match of text.matchAll(form)) {
-        const groups = match.groups!;
-        const word = groups.platform!.replace(/\s+/g, ' ');
-        const platform = PLATFORM_OF_WORD.get(word);
-        const written = groups.handle!.replace(/[.-]+$/, '');
-        const handle = written.replace(/^@/, '');
-        const withAt = written.startsWith('@');
-        if (platform === undefined || !isHandle(handle, withAt)) continue;
-        // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
-        // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
-        const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
-        if (EVERYDAY_WORDS.has(word) && (!clear || !/[a-z]/.test(handle))) continue;
-        let end = match.index + match[0].length;
-        if (match[0].endsWith(groups.handle!)) end -= groups.handle!.length - written.length;
-        // A number is the phone detector's to read whole: "whatsapp me on 07700 900123" is not account "07700".
-        if (/^[0-9]+$/.test(handle) && FOLLOWED_BY_DIGITS.test(text.slice(end, end + 4))) continue;
-        if (text[end] === ')' && match[0].includes('(')) end++;
-        add(match.index, end, platform, handle);
+    for (const stretch of stretchesNamingPlatforms(text)) {
+      const part = text.slice(stretch.start, stretch.end);
+      for (const form of FORMS) {
+        for (const match of part.matchAll(form)) {
+          const groups = match.groups!;
+          const word = groups.platform!.replace(/\s+/g, ' ');
+          const platform = PLATFORM_OF_WORD.get(word);
+          const written = groups.handle!.replace(/[.-]+$/, '');
+          const handle = written.replace(/^@/, '');
+          const withAt = written.startsWith('@');
+          if (platform === undefined || !isHandle(handle, withAt)) continue;
+          // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
+          // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
+          const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
+          if (EVERYDAY_WORDS.has(word) && (!clear || !/[a-z]/.test(handle))) continue;
+          const start = stretch.start + match.index;
+          let end = start + match[0].length;
+          if (match[0].endsWith(groups.handle!)) end -= groups.handle!.length - written.length;
+          // A number is the phone detector's to read whole: "whatsapp me on 07700 900123" is not account "07700".
+          if (/^[0-9]+$/.test(handle) && FOLLOWED_BY_DIGITS.test(text.slice(end, end + 4))) continue;
+          if (text[end] === ')' && match[0].includes('(')) end++;
+          add(start, end, platform, handle);
+        }
       }
     }
     return withoutOverlaps(hits);
   },
 };
+
+/** Stretches of text around each platform name, widened to whole words and merged where they overlap. */
+function stretchesNamingPlatforms(text: string): { start: number; end: number }[] {
+  const stretches: { start: number; end: number }[] = [];
+  for (const named of text.matchAll(PLATFORM_NAMED)) {
+    let start = Math.max(0, named.index - REACH_BEFORE);
+    let end = Math.min(text.length, named.index + named[0].length + REACH_AFTER);
+    // Whole words at both ends, so the forms' look-behinds and look-aheads see what they would in the whole text.
+    while (start > 0 && WORD_CHAR.test(text[start - 1]!)) start--;
+    while (end < text.length && WORD_CHAR.test(text[end]!)) end++;
+    const last = stretches[stretches.length - 1];
+    if (last !== undefined && start <= last.end) last.end = Math.max(last.end, end);
+    else stretches.push({ start, end });
+  }
+  return stretches;
+}
 
 function isHandle(handle: string, withAt: boolean): boolean {
   if (handle.length < 2) return false;
