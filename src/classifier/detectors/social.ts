@@ -37,7 +37,7 @@ const PLATFORM_NAMED = new RegExp(String.raw`(?<![a-z0-9@])${PLATFORM}`, 'g');
  */
 const REACH_BEFORE = 100;
 const REACH_AFTER = 60;
-const WORD_CHAR = /[a-z0-9_@.\-]/;
+const WORD_CHAR = /[a-z0-9_@.-]/;
 /** A handle as platforms allow them (letters, digits, . _ -), with a Discord discriminator ("#1234") if any. */
 const HANDLE = String.raw`(?<handle>@?[a-z0-9][a-z0-9._\-]{0,29}(?:#[0-9]{4})?)`;
 const LABEL = String.raw`(?<label>handle|username|user\s?name|name|id|account|acc|tag|profile|gamertag|gamer\s?tag|number|no)(?![a-z0-9])`;
