@@ -14,10 +14,13 @@ import { screen, type ScreenResult, type ScreenSettings } from './screen.js';
 import type { ScreeningGate } from './screening-gate.js';
 import { replies, type SmtpReply } from './smtp-replies.js';
 import type { DeliveryResult, Upstream } from './upstream.js';
+import { withReceived } from './trace-header.js';
 import { addHeaders, ID_HEADER, VERDICT_HEADER, verdictHeaderValue } from './verdict-header.js';
 
 /** Everything a reload replaces at once; a message uses the set that was current when its DATA ended. */
 export interface RelayState {
+  /** smtp.hostname: this relay's name in the Received line. */
+  hostname: string;
   envelope: EnvelopeRules;
   directory: RecipientDirectory;
   policy: PolicySettings;
@@ -44,6 +47,8 @@ export interface IncomingMessage {
   raw: Buffer;
   /** The SMTP session id, to tie the message line to the connection's lines. */
   session: string;
+  /** RFC 3848 protocol of the session for the Received line (default ESMTP). */
+  protocol?: string;
 }
 
 function elapsed(since: number): number {
@@ -77,6 +82,18 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
     );
     return reply;
   }
+
+  // Hops are counted on the message as it came in (as Postfix's hopcount_limit does); ours is added below, so a
+  // message that comes round again counts it.
+  const traced = withReceived(
+    raw,
+    {
+      helo: envelope.clientHostname,
+      remoteAddress: envelope.remoteAddress ?? '',
+      protocol: message.protocol ?? 'ESMTP',
+    },
+    { by: state.hostname, id, rcptTo: envelope.rcptTo, at: receivedAt },
+  );
 
   const recipients: RecipientSummary[] = envelope.rcptTo.map((address) => ({
     address,
@@ -126,7 +143,8 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
       reason: decision.reason,
       verdict: decision.verdict,
       severity: decision.severity,
-      raw,
+      // Stored with the trace, so a release delivers it as the relay received it.
+      raw: traced,
     };
     record.reason = decision.reason;
     const storeStarted = performance.now();
@@ -156,11 +174,11 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
     }
   } else {
     const outgoing = decision.screened
-      ? addHeaders(raw, [
+      ? addHeaders(traced, [
           [VERDICT_HEADER, verdictHeaderValue({ ...decision.verdict, action: decision.action })],
           [ID_HEADER, id],
         ])
-      : raw;
+      : traced;
     const deliverStarted = performance.now();
     const result = await deps.upstream.deliver({ from: envelope.mailFrom, to: envelope.rcptTo }, outgoing);
     record.timings.deliverMs = elapsed(deliverStarted);

@@ -59,6 +59,7 @@ export async function loadRelaySet(configFile: string): Promise<RelaySet> {
     ruleCount: rules.rules.length,
     watched,
     relay: {
+      hostname: config.smtp.hostname,
       envelope,
       directory,
       policy: config.policy,

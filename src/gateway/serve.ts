@@ -97,6 +97,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
       relayMessage(relayDeps, {
         session: message.session,
         raw: message.raw,
+        protocol: message.protocol,
         envelope: {
           mailFrom: message.mailFrom,
           rcptTo: message.rcptTo,

@@ -37,7 +37,16 @@ export interface AcceptedMessage {
   remoteAddress: string;
   clientHostname?: string;
   authUser?: string;
+  /** RFC 3848 protocol of the session, for the Received line: SMTP, ESMTP, ESMTPS, ESMTPA or ESMTPSA. */
+  protocol: string;
   raw: Buffer;
+}
+
+/** HELO is plain SMTP; EHLO is ESMTP, with S over TLS and A once logged in (RFC 3848). */
+function protocolOf(session: SMTPServerSession): string {
+  const base = session.openingCommand === 'HELO' ? 'SMTP' : 'ESMTP';
+  if (base === 'SMTP') return base;
+  return `${base}${session.secure ? 'S' : ''}${typeof session.user === 'string' ? 'A' : ''}`;
 }
 
 export interface ListenerDeps {
@@ -296,6 +305,7 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
           remoteAddress: unmapIPv4(session.remoteAddress),
           clientHostname: session.hostNameAppearsAs || undefined,
           authUser: typeof session.user === 'string' ? session.user : undefined,
+          protocol: protocolOf(session),
           raw: Buffer.concat(chunks, size),
         };
         deps.onMessage(message).then(

@@ -92,6 +92,8 @@ describe('relay: STARTTLS and AUTH', () => {
     });
     expect(info.response).toMatch(/^250 2\.0\.0 /);
     expect(sink.messages.at(-1)?.raw.toString()).toContain('Encrypted and logged in.');
+    // RFC 3848: ESMTP, S for TLS, A for a logged-in client.
+    expect(sink.messages.at(-1)?.raw.toString()).toMatch(/\r\n\tby chaperone\.test \(Chaperone\) with ESMTPSA id /);
   });
 
   it('accepts a plain password from the config too', async () => {

@@ -7,6 +7,7 @@ import { openStore } from '../../../src/gateway/open-store.js';
 import { createUpstream } from '../../../src/gateway/create-upstream.js';
 import {
   ADDRESSES,
+  OWN_RECEIVED,
   RawClient,
   createSetup,
   memoryLogger,
@@ -47,7 +48,7 @@ describe('relay: pass, tag and hold', () => {
     sink.refuseWith(undefined);
   });
 
-  it('passes clean mail to a pupil on to the upstream byte for byte, adding only the verdict and id headers', async () => {
+  it('passes clean mail to a pupil on to the upstream byte for byte, adding only the verdict, id and Received headers', async () => {
     const message = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Trip form', CLEAN_BODY);
     const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], message);
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and passed on/);
@@ -78,7 +79,10 @@ describe('relay: pass, tag and hold', () => {
       expect(item?.verdict.findings.map((f) => f.rule)).toContain('test-personal-mobile');
       expect(item?.subject).toBe('Half term');
       expect(item?.from).toBe(ADDRESSES.staff);
-      expect((await store.getRaw(id!))?.equals(Buffer.from(message, 'latin1'))).toBe(true);
+      // Kept as received, with the relay's Received line on top, so a release delivers it with the trace.
+      const stored = (await store.getRaw(id!))!;
+      expect(stored.toString('latin1')).toMatch(OWN_RECEIVED);
+      expect(withoutChaperoneHeaders(stored).equals(Buffer.from(message, 'latin1'))).toBe(true);
     } finally {
       await store.close();
     }
@@ -142,12 +146,14 @@ describe('relay: pass, tag and hold', () => {
     expect(item?.envelope.rcptTo).toEqual([ADDRESSES.otherStaff, ADDRESSES.pupil]);
   });
 
-  it('passes the same message to staff only untouched: staff mail is not screened by default', async () => {
+  it('passes the same message to staff only untouched but for the trace: staff mail is not screened by default', async () => {
     const message = rfc5322(ADDRESSES.staff, ADDRESSES.otherStaff, 'Half term', FLAGGED_BODY);
     const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.otherStaff], message);
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and passed on/);
     expect(sink.messages).toHaveLength(1);
-    expect(sink.messages[0]!.raw.equals(Buffer.from(message, 'latin1'))).toBe(true);
+    const raw = sink.messages[0]!.raw;
+    expect(raw.toString('latin1')).toMatch(new RegExp(`^${OWN_RECEIVED.source.slice(1)}`));
+    expect(withoutChaperoneHeaders(raw).equals(Buffer.from(message, 'latin1'))).toBe(true);
   });
 
   it('screens mail to a parent listed in the MIS export', async () => {
