@@ -1,5 +1,6 @@
 // `chaperone queue list | show ID | release ID | reject ID | escalate ID | retry ID`: the hold queue from a terminal.
-// Every view and decision is audited as `cli:<os user>`: held mail is sensitive personal data about children.
+// Every view and decision is audited as `cli:<login name>` (and who ran it through sudo): held mail is sensitive
+// personal data about children.
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,8 +50,9 @@ Options:
   --limit N         list at most N messages (default 100)
   -h, --help        show this help
 
-Viewing and deciding are recorded in the audit log as cli:<your user name>.
-Exit status: 0 done; 1 refused (no such message, already decided, your own message) or not delivered;
+Viewing and deciding are recorded in the audit log as cli:<your login name>, or cli:<you> (as <account>) when you
+run it through sudo -u <account>.
+Exit status: 0 done; 1 refused (no such message, already decided, reason too long) or not delivered;
 2 a mistake in the command or the configuration.`;
 
 const DEFAULT_LIST_LIMIT = 100;
@@ -60,15 +62,29 @@ const MAX_COLUMN = { from: 32, to: 36, subject: 48 };
 /** A mistake in how the command was called: exit 2. */
 class UsageError extends Error {}
 
-/** `cli:<os user>`: who ran the command, as the audit log records it. */
-export function cliActor(): string {
+/** A login name as sudo or doas reports it; anything else in the variable is ignored rather than recorded. */
+const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._@-]{0,63}$/;
+
+function loginName(): string {
   let name: string | undefined;
   try {
     name = userInfo().username;
   } catch {
     name = process.env.USER ?? process.env.LOGNAME;
   }
-  return `cli:${name && name !== '' ? name : `uid-${process.getuid?.() ?? 'unknown'}`}`;
+  return name && name !== '' ? name : `uid-${process.getuid?.() ?? 'unknown'}`;
+}
+
+/**
+ * Who ran the command, as the audit log records it: `cli:<login name>`, or `cli:alice (as chaperone)` when alice ran
+ * it through `sudo -u chaperone` (or doas). The account it ran as is always recorded too: SUDO_USER is what sudo
+ * says, and anyone able to run as that account directly could set it.
+ */
+export function cliActor(env: NodeJS.ProcessEnv = process.env): string {
+  const login = loginName();
+  const person = (env.SUDO_USER ?? env.DOAS_USER ?? '').trim();
+  if (person !== '' && person !== login && LOGIN_NAME.test(person)) return `cli:${person} (as ${login})`;
+  return `cli:${login}`;
 }
 
 /**

@@ -26,7 +26,8 @@ Options:
   --format FORMAT     text (default) or json, for list
   -h, --help          show this help
 
-Passwords must be at least ${MIN_PASSWORD_LENGTH} characters. Changes are recorded in the audit log as cli:<your user name>.
+Passwords must be at least ${MIN_PASSWORD_LENGTH} characters. Changes are recorded in the audit log as
+cli:<your login name>, or cli:<you> (as <account>) when you run it through sudo -u <account>.
 Exit status: 0 done; 1 refused (no such user, user already exists); 2 a mistake in the command or configuration.`;
 
 /** RFC 5321 caps an address at 254 characters; anything longer is a typo or an attack. */

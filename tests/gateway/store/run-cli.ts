@@ -12,7 +12,9 @@ export interface CliResult {
 
 export function runCli(args: string[], input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Without the sudo variables, so the audit actor is `cli:<login name>` even when the tests run under sudo.
+    const env = { ...process.env, SUDO_USER: undefined, DOAS_USER: undefined };
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
