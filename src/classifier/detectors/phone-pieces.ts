@@ -10,10 +10,11 @@ const DIGIT_GROUP = /(?<![0-9a-z+_@£$€#])\+?[0-9](?:[ \t\-.]?[0-9]){1,11}(?![
  * is", "followed by", "last bit"). Only these: an ordinary word between two numbers keeps them apart.
  */
 const LINK =
-  /^[ \t]*(?:[,;&+/:]|\.{1,3}|-{1,2})?[ \t]*(?:(?:and|then|followed|by|plus|next|after|that|the|rest|is|are|it's|its|last|bit|part|digits|ending|ends|in|with|finally|more|of|it|number)[ \t]*[,:;]?[ \t]*){0,6}$/;
+  /^[ \t]*(?:[,;&+/:|(]|\.{1,3}|-{1,2})?[ \t]*(?:(?:and|then|followed|by|plus|next|after|that|the|rest|is|are|it's|its|last|first|second|third|final|other|remaining|half|bit|part|digits|ending|ends|in|with|finally|more|of|it|number|three|four|five|six|seven|eight)[ \t]*[,:;)]?[ \t]*){0,6}$/;
 const NOT_DIGIT = /[^0-9]/g;
 /** Words that say the next digits continue the number; without one, the text before must be about a phone. */
-const CONTINUING = /\b(?:then|rest|followed|next|last|plus|ending|ends|finally|more)\b|\+/;
+const CONTINUING =
+  /\b(?:then|rest|followed|next|last|second|third|final|other|remaining|plus|ending|ends|finally|more)\b|[+&]|\.\.|-/;
 /** "my number is", "call me on", "text": the pieces that follow are a number, even joined by a bare "and" or ",". */
 const PHONE_CUE =
   /\b(?:number|no|num|mobile|mob|phone|cell|tel|telephone|call|ring|text|txt|whatsapp|digits|contact|reach)\b[^.!?\n]{0,30}$/;

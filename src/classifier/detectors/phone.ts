@@ -48,13 +48,13 @@ export type PhoneOptions = z.infer<typeof optionsSchema>;
  * ("07700*900*123", "07700 💜 900 💜 123"). The bound keeps the regex linear on a page of digits.
  */
 const FILLER = String.raw`(?:\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\u{FE0F}|\u{200D})*|\p{Regional_Indicator})`;
-const SEPARATOR = String.raw`(?:[ \t\-./()*~_|]{0,3}|[ \t]{0,2}${FILLER}{1,4}[ \t]{0,2})`;
+const SEPARATOR = String.raw`(?:[ \t\-./()*~_]{0,3}|[ \t]{0,2}${FILLER}{1,4}[ \t]{0,2})`;
 /** A run of 7 to 32 digits (two numbers side by side at most) with separators between any two. */
 const CANDIDATE = new RegExp(
   String.raw`(?<![0-9a-z+_@£$€#])(?:\+|\(\+?)?[0-9](?:${SEPARATOR}[0-9]){6,31}(?![0-9])`,
   'gu',
 );
-const SEPARATOR_RUN = new RegExp(String.raw`(?:[ \t\-./()*~_|]|${FILLER})+`, 'gu');
+const SEPARATOR_RUN = new RegExp(String.raw`(?:[ \t\-./()*~_]|${FILLER})+`, 'gu');
 /**
  * Digits apart by one letter, the same each time ("0x7x7x0x0x9x0x0x1x2x3", "07700x900x123"): a filler too. Needs
  * MIN_FILLED_DIGITS, so "3x4" and "1920x1080" stay sizes.

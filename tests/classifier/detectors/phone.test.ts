@@ -49,6 +49,19 @@ describe('phone detector', () => {
     ['0*7*7*0*0*9*0*0*1*2*3', '0*7*7*0*0*9*0*0*1*2*3'],
     ['07700~900~123', '07700~900~123'],
     ['07700 900 + 123', '07700 900 + 123'],
+    ['07700 ... 900 ... 123', '07700 ... 900 ... 123'],
+    ['call me on 07700 | 900 | 123', '07700 | 900 | 123'],
+    ['first bit 07700, second bit 900123', '07700, second bit 900123'],
+    ['07700 (then) 900123', '07700 (then) 900123'],
+    ['my number is 07700 and the last six are 900123', '07700 and the last six are 900123'],
+    ['0seven7zero0 9zerozero 123', '0seven7zero0 9zerozero 123'],
+    ['O7700 9OO 1two3', 'O7700 9OO 1two3'],
+    ['077 double 0 900 123', '077 double 0 900 123'],
+    ['⓪⑦⑦⓪⓪ ⑨⓪⓪①②③', '⓪⑦⑦⓪⓪ ⑨⓪⓪①②③'],
+    [
+      'zero seven seven zero zero nine zero zero one two three',
+      'zero seven seven zero zero nine zero zero one two three',
+    ],
   ];
   it.each(disguised)('finds the number disguised in %j as %j', (text, written) => {
     expect(detect(phone, text)).toEqual([{ written, detail: { numberType: 'mobile', e164: '+447700900123' } }]);
@@ -87,6 +100,8 @@ describe('phone detector', () => {
     'call our Houston office on (713) 853-6450',
     'the screen is 1920x1080x60',
     'times 10:30, 11:45 then 13:00',
+    'the table: 07700 | 900 | 123',
+    'in nineteen eighty four',
   ];
   it.each(notNumbers)('reports nothing in %j', (text) => {
     expect(detect(phone, text)).toEqual([]);
