@@ -58,6 +58,44 @@ export class DecisionRefusedError extends Error {
   }
 }
 
+/**
+ * A decision that came after another one: says what happened and who did it, "you" when it was the same reviewer
+ * (a double click, a second tab, a repeated command), rather than a bare state conflict.
+ */
+export class AlreadyDecidedError extends StateConflictError {
+  constructor(
+    holdId: string,
+    actualState: HoldState,
+    readonly decidedBy: string | undefined,
+    readonly decidedAt: Date | undefined,
+    /** True when the earlier decision was made by the same reviewer. */
+    readonly byYou: boolean,
+    now: Date,
+  ) {
+    super(holdId, actualState);
+    this.name = 'AlreadyDecidedError';
+    const who = byYou ? 'you' : (decidedBy ?? 'another reviewer');
+    const when = decidedAt === undefined ? '' : ` ${decidedWhen(decidedAt, now)}`;
+    this.message = `This message was already ${actualState} by ${who}${when}.`;
+  }
+}
+
+const TIME_OF_DAY = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const DAY_AND_TIME = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** "at 10:42" today (local time), else "on Tue 4 Mar 2025, 10:42". */
+function decidedWhen(at: Date, now: Date): string {
+  const sameDay = at.toDateString() === now.toDateString();
+  return sameDay ? `at ${TIME_OF_DAY.format(at)}` : `on ${DAY_AND_TIME.format(at)}`;
+}
+
 export interface ReleaseOutcome {
   /** The item after the release and the delivery attempt. */
   item: HeldItem;
@@ -163,6 +201,7 @@ async function decide(
     if (error instanceof HoldNotFoundError) {
       throw new DecisionRefusedError('not-found', request.id, `No held message has the id ${request.id}.`);
     }
+    if (error instanceof StateConflictError) throw await alreadyDecided(deps, request, error);
     throw error;
   }
   await deps.store.appendAudit({
@@ -174,6 +213,24 @@ async function decide(
     detail: { from: before.state, ...(reason ? { reason } : {}) },
   });
   return { item, at };
+}
+
+async function alreadyDecided(
+  deps: DecisionDeps,
+  request: DecisionRequest,
+  conflict: StateConflictError,
+): Promise<AlreadyDecidedError> {
+  const now = await deps.store.getHold(request.id);
+  const decidedBy = now?.decidedBy;
+  const byYou = decidedBy !== undefined && mailboxOf(decidedBy) === mailboxOf(request.actor);
+  return new AlreadyDecidedError(
+    request.id,
+    now?.state ?? conflict.actualState,
+    decidedBy,
+    now?.decidedAt,
+    byYou,
+    clock(deps),
+  );
 }
 
 /** Rejects a held or escalated message: it is never delivered. A reason is required. */

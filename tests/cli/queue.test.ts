@@ -203,7 +203,12 @@ describe('chaperone queue decisions', () => {
 
     const again = await runCli(['queue', 'release', remark.id, '--config', config]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('is already released');
+    // The same person repeating a command is told it was them, not that someone else decided first.
+    expect(again.stderr).toMatch(
+      new RegExp(
+        `^chaperone queue: This message was already released by you at \\d{2}:\\d{2}\\. Nothing was changed\\.\\n$`,
+      ),
+    );
     expect(sink.messages).toHaveLength(1);
   });
 

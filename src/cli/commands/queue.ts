@@ -10,6 +10,7 @@ import { CATEGORIES, type Category } from '../../classifier/types.js';
 import { ConfigError, loadConfig, type LoadedConfig } from '../../config/load.js';
 import { createUpstream } from '../../gateway/create-upstream.js';
 import {
+  AlreadyDecidedError,
   DecisionRefusedError,
   escalateHold,
   redeliverHold,
@@ -130,6 +131,9 @@ export function describeFailure(command: string, error: unknown): { code: number
     return { code: 2, message: `chaperone ${command}: ${text}` };
   }
   if (error instanceof DecisionRefusedError) return { code: 1, message: `chaperone ${command}: ${text}` };
+  if (error instanceof AlreadyDecidedError) {
+    return { code: 1, message: `chaperone ${command}: ${error.message} Nothing was changed.` };
+  }
   if (error instanceof StateConflictError) {
     return {
       code: 1,

@@ -1,6 +1,7 @@
 // One held message: the view (audited every time), the original for download, and the decisions on it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StateConflictError, type HeldItem } from '../hold-store.js';
+import { AlreadyDecidedError } from '../decisions.js';
 import { parseHoldId } from '../ids.js';
 import { decideHold, DecisionRefusedError, type DecisionKind } from './decide-hold.js';
 import type { ReviewAppDeps, Viewer } from './deps.js';
@@ -211,11 +212,15 @@ export function registerHoldRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
         });
       }
       if (!(error instanceof StateConflictError)) throw error;
+      const byYou = error instanceof AlreadyDecidedError && error.byYou;
       return render(reply, viewer, {
         title: 'Already decided',
         status: 409,
-        body: html`<h1>Someone decided first</h1>
-          <p>This message is now: ${STATE_LABELS[error.actualState]}. Nothing else was changed.</p>
+        body: html`<h1>${byYou ? 'You have already decided on this message' : 'Someone decided first'}</h1>
+          <p>
+            ${error instanceof AlreadyDecidedError ? error.message : ''} This message is now:
+            ${STATE_LABELS[error.actualState]}. Nothing else was changed.
+          </p>
           <p><a href="/holds/${item.id}">Back to the message</a></p>`,
       });
     }

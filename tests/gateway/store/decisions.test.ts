@@ -114,7 +114,11 @@ describe('releasing a held message', () => {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(refused?.reason).toBeInstanceOf(StateConflictError);
-      expect((refused?.reason as Error).message).toBe(`hold ${hold.id} is already released`);
+      // The loser is told who won and when: the other reviewer, never "you".
+      const winner = (await store.getHold(hold.id))!.decidedBy!;
+      expect((refused?.reason as Error).message).toMatch(
+        new RegExp(`^This message was already released by ${winner.replace(/\./g, '\\.')} at \\d{2}:\\d{2}\\.$`),
+      );
       expect(sink.messages).toHaveLength(1);
     } finally {
       await other.close();
