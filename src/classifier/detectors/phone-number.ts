@@ -57,6 +57,27 @@ export function readNumber(written: string, alone: boolean, budget: ParseBudget)
   const withoutTrunk = alone && digits.startsWith('7') && count === 10 && !NORTH_AMERICAN_GROUPING.test(written.trim());
   if (!digits.startsWith('+') && !digits.startsWith('0') && !withoutTrunk) return undefined;
   if (budget.parses-- <= 0) return undefined;
+  return lookUp(digits);
+}
+
+/**
+ * Numbers already looked up, by their digits: the school's switchboard in every signature is read once, not once
+ * per message (a look-up is 10-30 microseconds, a tenth of screening a message). Cleared when full, so it holds
+ * at most this many entries whatever the mail.
+ */
+const MAX_REMEMBERED_NUMBERS = 2048;
+const remembered = new Map<string, ReadNumber | null>();
+
+function lookUp(digits: string): ReadNumber | undefined {
+  const known = remembered.get(digits);
+  if (known !== undefined) return known ?? undefined;
+  const number = readDigits(digits);
+  if (remembered.size >= MAX_REMEMBERED_NUMBERS) remembered.clear();
+  remembered.set(digits, number === undefined ? null : Object.freeze(number));
+  return number;
+}
+
+function readDigits(digits: string): ReadNumber | undefined {
   const number = parsePhoneNumberFromString(digits, 'GB');
   if (number === undefined) return undefined;
   const e164 = number.number;
