@@ -8,7 +8,7 @@ import type { Matcher, SentenceTest } from '../matchers/matcher.js';
 import { compilePattern, PATTERN_FLAGS, PatternMatcher, patternProblem } from '../matchers/pattern.js';
 import { PhraseError, PhraseMatcher } from '../matchers/phrase.js';
 import { patternSet } from '../matchers/re2-set.js';
-import type { ScanTables } from '../matchers/screen-text.js';
+import type { ScanTables, ScreenText } from '../matchers/screen-text.js';
 import { TokenIndex } from '../matchers/token-index.js';
 import { WordsException, WordsMatcher } from '../matchers/words.js';
 import type { Category, PartKind, RecipientClass, Severity } from '../types.js';
@@ -207,6 +207,26 @@ function detectorOptionError(
 }
 
 function compileException(id: string, exception: ExceptionSpec, source: RuleSource, i: number): SentenceTest {
+  const test = compileExceptionTest(id, exception, source, i);
+  return exception.before > 0 ? new ReachingBack(test, exception.before) : test;
+}
+
+/** An exception that also holds when it matches one of the few sentences just before the match's own. */
+class ReachingBack implements SentenceTest {
+  constructor(
+    private readonly inner: SentenceTest,
+    private readonly before: number,
+  ) {}
+
+  test(screen: ScreenText, sentence: number): boolean {
+    for (let s = sentence; s >= 0 && s >= sentence - this.before; s--) {
+      if (this.inner.test(screen, s)) return true;
+    }
+    return false;
+  }
+}
+
+function compileExceptionTest(id: string, exception: ExceptionSpec, source: RuleSource, i: number): SentenceTest {
   const path = ['unless', i];
   if (exception.pattern !== undefined) {
     const pattern = exception.pattern;

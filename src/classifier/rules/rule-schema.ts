@@ -17,8 +17,16 @@ const wordList = z.array(text).min(1, 'needs at least one entry');
 /** A detector and its options; the options are checked against the detector's own schema when rules compile. */
 const detectorSpec = z.looseObject({ name: text });
 
+/** How many sentences before the match's own an exception may also look at ("a surprise ... Keep it secret!"). */
+export const MAX_EXCEPTION_REACH = 3;
+
 const exception = z
-  .object({ pattern: text.optional(), phrase: text.optional(), words: wordList.optional() })
+  .object({
+    pattern: text.optional(),
+    phrase: text.optional(),
+    words: wordList.optional(),
+    before: z.number().int().min(0).max(MAX_EXCEPTION_REACH).default(0),
+  })
   .strict()
   .refine((e) => [e.pattern, e.phrase, e.words].filter((m) => m !== undefined).length === 1, {
     message: 'each unless entry needs exactly one of pattern, phrase or words',
