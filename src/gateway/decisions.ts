@@ -10,6 +10,7 @@ import {
   type HoldStore,
 } from './hold-store.js';
 import type { Upstream } from './upstream.js';
+import { logHoldDecision, type HoldDecisionRecord, type Logger } from './logger.js';
 import { addHeaders, ID_HEADER, VERDICT_HEADER } from './verdict-header.js';
 
 export { HoldNotFoundError, StateConflictError };
@@ -26,6 +27,8 @@ export const REDELIVERY_GIVE_UP_MS = 3 * 24 * 60 * 60 * 1000;
 export interface DecisionDeps {
   store: HoldStore;
   upstream: Upstream;
+  /** When given, each decision is also logged as one `decision` line (logger.ts). */
+  logger?: Logger;
   /** The clock; tests inject one. */
   now?: () => Date;
 }
@@ -233,16 +236,62 @@ async function alreadyDecided(
   );
 }
 
+/** Runs one decision and logs its line: the outcome, or why nothing was done. */
+async function logged<T extends HeldItem | ReleaseOutcome>(
+  deps: DecisionDeps,
+  request: DecisionRequest,
+  action: HoldDecisionRecord['action'],
+  work: () => Promise<T>,
+): Promise<T> {
+  const base = { id: request.id, action, actor: request.actor };
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    if (deps.logger !== undefined) {
+      if (error instanceof StateConflictError) {
+        logHoldDecision(deps.logger, { ...base, outcome: 'already-decided', state: error.actualState });
+      } else if (error instanceof DecisionRefusedError) {
+        logHoldDecision(deps.logger, { ...base, outcome: 'refused', refusal: error.code });
+      }
+    }
+    throw error;
+  }
+  if (deps.logger !== undefined) {
+    if ('delivery' in result && 'item' in result) {
+      const { delivery, item } = result;
+      logHoldDecision(deps.logger, {
+        ...base,
+        outcome: delivery.status === 'delivered' ? 'delivered' : 'delivery-failed',
+        state: item.state,
+        upstream: delivery.response,
+      });
+    } else {
+      const item = result as HeldItem;
+      logHoldDecision(deps.logger, {
+        ...base,
+        outcome: item.state === 'rejected' ? 'rejected' : 'escalated',
+        state: item.state,
+      });
+    }
+  }
+  return result;
+}
+
 /** Rejects a held or escalated message: it is never delivered. A reason is required. */
 export async function rejectHold(deps: DecisionDeps, request: DecisionRequest): Promise<HeldItem> {
-  const reason = reasonOf(request, true, 'reject');
-  return (await decide(deps, request, 'rejected', reason, ['held', 'escalated'])).item;
+  return logged(deps, request, 'reject', async () => {
+    const reason = reasonOf(request, true, 'reject');
+    return (await decide(deps, request, 'rejected', reason, ['held', 'escalated'])).item;
+  });
 }
 
 /** Passes a held message up to a senior DSL or the head; it can then be released or rejected. A reason is required. */
 export async function escalateHold(deps: DecisionDeps, request: DecisionRequest): Promise<HeldItem> {
-  const reason = reasonOf(request, true, 'escalate');
-  return (await decide(deps, request, 'escalated', reason, ['held'])).item;
+  return logged(deps, request, 'escalate', async () => {
+    const reason = reasonOf(request, true, 'escalate');
+    return (await decide(deps, request, 'escalated', reason, ['held'])).item;
+  });
 }
 
 /**
@@ -251,14 +300,20 @@ export async function escalateHold(deps: DecisionDeps, request: DecisionRequest)
  * failure recorded, for redeliverHold (by a person or retryFailedDeliveries).
  */
 export async function releaseHold(deps: DecisionDeps, request: DecisionRequest): Promise<ReleaseOutcome> {
-  const reason = reasonOf(request, false, 'release');
-  const { item } = await decide(deps, request, 'released', reason, ['held', 'escalated']);
-  // decide(released) claimed the first delivery for this caller.
-  return deliver(deps, item, request, 'release');
+  return logged(deps, request, 'release', async () => {
+    const reason = reasonOf(request, false, 'release');
+    const { item } = await decide(deps, request, 'released', reason, ['held', 'escalated']);
+    // decide(released) claimed the first delivery for this caller.
+    return deliver(deps, item, request, 'release');
+  });
 }
 
 /** Tries again to deliver a released message whose delivery failed or never finished. */
 export async function redeliverHold(deps: DecisionDeps, request: DecisionRequest): Promise<ReleaseOutcome> {
+  return logged(deps, request, 'retry', () => redeliver(deps, request));
+}
+
+async function redeliver(deps: DecisionDeps, request: DecisionRequest): Promise<ReleaseOutcome> {
   const item = await heldItem(deps, request);
   if (item.state !== 'released' || item.delivery?.status === 'delivered') {
     throw new DecisionRefusedError(

@@ -1,4 +1,5 @@
-// The relay's structured log: pino JSON lines on stdout, one per message decision. Never the message body.
+// The relay's structured log: pino JSON lines on stdout, one per message the relay decides on and one per DSL
+// decision on a held message. Never the message body or subject.
 import { pino, type Logger } from 'pino';
 import type { Action, RecipientClass } from '../classifier/types.js';
 import type { HoldReason } from './hold-store.js';
@@ -38,6 +39,32 @@ export interface MessageDecisionRecord {
   timings: { screenMs: number; deliverMs?: number; storeMs?: number; totalMs: number };
   upstream?: string;
   reply: string;
+}
+
+/** A DSL's (or the command line's, or the scheduler's) decision on a held message: what the `decision` line carries. */
+export interface HoldDecisionRecord {
+  id: string;
+  /** What was asked for. */
+  action: 'release' | 'reject' | 'escalate' | 'retry';
+  /** The reviewer's address, `cli:<login name>` or `system`. */
+  actor: string;
+  /** What happened: the new state, whether a release was delivered, or why nothing was done. */
+  outcome: 'delivered' | 'delivery-failed' | 'rejected' | 'escalated' | 'already-decided' | 'refused';
+  /** The state the message is in afterwards (or was already in). */
+  state?: string;
+  /** For `refused`: the refusal code (own-message, reason-required, not-found, ...). */
+  refusal?: string;
+  /** For deliveries: the upstream's reply, for a failure the reason. */
+  upstream?: string;
+}
+
+/** One line per decision, beside the audit log entry: never the message, its subject or the reason given. */
+export function logHoldDecision(logger: Logger, record: HoldDecisionRecord): void {
+  const failed = record.outcome === 'delivery-failed';
+  logger[failed ? 'warn' : 'info'](
+    { event: 'decision', ...record },
+    `hold ${record.id} ${record.action} by ${record.actor}: ${record.outcome}`,
+  );
 }
 
 export function logMessageDecision(logger: Logger, record: MessageDecisionRecord): void {

@@ -72,7 +72,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     await job('overdue', () => notifier.sendOverdue(at));
     const upstream = deps.upstream;
     if (upstream) {
-      await job('redelivery', async () => (await retryFailedDeliveries({ store, upstream, now })).delivered.length);
+      await job('redelivery', async () => (await retryFailedDeliveries({ store, upstream, now, logger })).delivered.length);
     }
     if (at.getTime() - lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
       lastHousekeeping = at.getTime();

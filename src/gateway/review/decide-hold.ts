@@ -17,7 +17,7 @@ export interface DecisionRequest {
 }
 
 export async function decideHold(deps: ReviewAppDeps, request: DecisionRequest, now: () => Date): Promise<HeldItem> {
-  const decisionDeps = { store: deps.store, upstream: deps.upstream, now };
+  const decisionDeps = { store: deps.store, upstream: deps.upstream, logger: deps.logger, now };
   const { kind, ...rest } = request;
   if (kind === 'release') return (await releaseHold(decisionDeps, rest)).item;
   if (kind === 'reject') return rejectHold(decisionDeps, rest);
