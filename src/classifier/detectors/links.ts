@@ -1,6 +1,8 @@
 // Web links in normalised text, with or without a scheme ("https://x.blogspot.com/p", "linktr.ee/jo",
 // "www.jo.net"), split into host and path for the social and website detectors.
 
+import type { MappedText } from '../mapped-text.js';
+
 export interface Link {
   start: number;
   end: number;
@@ -19,6 +21,11 @@ const LINK = new RegExp(
 /** Final labels that are file types, not top-level domains: "report.pdf" is not a website. */
 const FILE_EXTENSIONS = new Set(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'jpg', 'jpeg', 'png', 'gif', 'txt', 'csv', 'zip', 'mp3', 'mp4', 'mov', 'html', 'htm', 'heic', 'webp', 'odt', 'rtf', 'pages', 'key', 'numbers', 'eml', 'msg', 'js', 'ts', 'json', 'xml', 'exe']); // prettier-ignore
 const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
+
+/** The links of a part's text: the scan the social and website detectors share through scanOnce. */
+export function linksIn(mapped: MappedText): readonly Link[] {
+  return findLinks(mapped.text);
+}
 
 export function findLinks(text: string): Link[] {
   const links: Link[] = [];

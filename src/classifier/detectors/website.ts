@@ -3,8 +3,8 @@
 
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
-import { isUnderDomain, type Detector, type DetectorContext, type DetectorHit } from './types.js';
-import { findLinks, type Link } from './links.js';
+import { isUnderDomain, scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { linksIn, type Link } from './links.js';
 import { profileOfLink } from './platforms.js';
 
 const optionsSchema = z.object({}).strict();
@@ -64,7 +64,7 @@ export const websiteDetector: Detector<WebsiteOptions> = {
   detect(mapped: MappedText, _options: WebsiteOptions, context: DetectorContext): DetectorHit[] {
     const text = mapped.text;
     const hits: DetectorHit[] = [];
-    for (const link of findLinks(text)) {
+    for (const link of scanOnce(mapped, context, linksIn)) {
       if (isUnderDomain(link.host, context.organisation.domains) || isUnderDomain(link.host, EDUCATIONAL)) continue;
       // Social profiles are the social detector's; a link is reported once.
       if (profileOfLink(link.host, link.path) !== undefined) continue;
