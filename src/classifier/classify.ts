@@ -116,9 +116,12 @@ function attempt<T>(step: () => T, problems: string[], what: string): T | undefi
   }
 }
 
-/** An HTML-only message carries its body in the html part, so a rule for the body screens that too. */
+/**
+ * An HTML-only message carries its body in the html part, and an attachment's text is read like a body, so a rule
+ * for the body screens those too.
+ */
 export function appliesToPart(rule: CompiledRule, part: MessagePart): boolean {
-  return rule.parts.has(part.kind) || (part.kind === 'html' && rule.parts.has('body'));
+  return rule.parts.has(part.kind) || ((part.kind === 'html' || part.kind === 'attachment') && rule.parts.has('body'));
 }
 
 /** A part's text as the matchers read it: rendered (HTML), normalised, cut at the screening bound. */

@@ -1,5 +1,6 @@
 // Cuts a message into the stretches the classifier screens: subject, the sender's own words, the signature,
-// the quoted earlier message (never screened: a pupil's words are not the sender's), HTML, attachment names.
+// the quoted earlier message (never screened: a pupil's words are not the sender's), HTML, attachment names, and the
+// text of what the reader opens from the message (text attachments, forwarded messages, calendar invitations).
 
 import { Parser } from 'htmlparser2';
 import type { MessageInput, MessagePart, PartKind, SourceKind } from './types.js';
@@ -8,9 +9,13 @@ import { findSignatureStart } from './extract-signature.js';
 import { htmlToText, MAX_HTML_DEPTH } from './html-text.js';
 import { toOriginalSpan, type MappedText } from './mapped-text.js';
 
+/** Between attached texts in their joined source: a paragraph break, so no phrase runs from one into the next. */
+const ATTACHED_SEPARATOR = '\n\n';
+
 /**
- * The original strings parts are cut from. Attachment names are one string, joined by '\n', so an
- * attachment-name part's offset points into it like any other part's.
+ * The original strings parts are cut from. Attachment names are one string, joined by '\n', and attached texts
+ * one string joined by a blank line, so an attachment-name or attachment part's offset points into it like any
+ * other part's.
  */
 export function partSources(input: MessageInput | string): Record<SourceKind, string> {
   const message = typeof input === 'string' ? { text: input } : input;
@@ -19,6 +24,7 @@ export function partSources(input: MessageInput | string): Record<SourceKind, st
     text: message.text ?? '',
     html: message.html ?? '',
     attachments: (message.attachmentNames ?? []).join('\n'),
+    attached: (message.attachedTexts ?? []).map((a) => a.text).join(ATTACHED_SEPARATOR),
   };
 }
 
@@ -33,6 +39,13 @@ export function extractParts(input: MessageInput | string): MessagePart[] {
   for (const name of typeof input === 'string' ? [] : (input.attachmentNames ?? [])) {
     pushTrimmed(parts, 'attachment-name', 'attachments', sources.attachments, offset, offset + name.length);
     offset += name.length + 1;
+  }
+  offset = 0;
+  for (const { name, text } of typeof input === 'string' ? [] : (input.attachedTexts ?? [])) {
+    const from = parts.length;
+    pushTrimmed(parts, 'attachment', 'attached', sources.attached, offset, offset + text.length);
+    if (parts.length > from) parts[from]!.name = name;
+    offset += text.length + ATTACHED_SEPARATOR.length;
   }
   return parts;
 }

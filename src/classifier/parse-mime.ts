@@ -2,8 +2,11 @@
 // encoded words). Whatever the input, the result is something the engine can give a verdict on: what could not
 // be read is named in `problems` (the engine holds such mail) rather than silently dropped.
 
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { MessageInput } from './types.js';
+import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import { calendarText, isCalendar } from './calendar-text.js';
+import { decodeCharset } from './decode-charset.js';
+import { htmlToText } from './html-text.js';
+import type { AttachedText, MessageInput } from './types.js';
 
 /**
  * Text screened per body. A longer body is screened at its head and tail (where a message's own words and its
@@ -14,6 +17,16 @@ export const MAX_TEXT_CHARS = 1_000_000;
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** Attachment names kept; a message with thousands of parts would otherwise make thousands of parts to screen. */
 export const MAX_ATTACHMENT_NAMES = 100;
+/**
+ * Attachments read as text (text files, forwarded messages, calendar invitations), the forwarded messages inside
+ * them included: each is a part to screen and a forwarded one a further parse, so 10,000 tiny ones cannot cost
+ * 10,000 of each. Past it the rest are reported unscreened (a hold).
+ */
+export const MAX_ATTACHED_TEXTS = 20;
+/** Characters of attached text screened per message, all of it together: as much again as one body. */
+export const MAX_ATTACHED_TEXT_CHARS = MAX_TEXT_CHARS;
+/** Forwarded messages opened inside forwarded messages; one nested deeper is reported unscreened (a hold). */
+export const MAX_FORWARD_DEPTH = 3;
 /** Boundaries checked for a closing delimiter; bounds the truncation check on a message of nested multiparts. */
 export const MAX_BOUNDARIES_CHECKED = 200;
 /** Charset labels checked; a message declares one per part. */
@@ -29,9 +42,23 @@ const PARSER_OPTIONS = {
   skipImageLinks: true,
 } as const;
 
+/** What may still be read as attached text, shared by a message and every message forwarded inside it. */
+interface AttachedBudget {
+  texts: number;
+  chars: number;
+}
+
 export async function parseMime(raw: Buffer | string): Promise<MessageInput> {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const budget: AttachedBudget = { texts: MAX_ATTACHED_TEXTS, chars: MAX_ATTACHED_TEXT_CHARS };
+  const input = await parseMessage(bytes, 0, budget);
+  if (input.problems?.length === 0) delete input.problems;
+  return input;
+}
+
+async function parseMessage(raw: Buffer, depth: number, budget: AttachedBudget): Promise<MessageInput> {
   const problems: string[] = [];
-  let bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  let bytes = raw;
   if (bytes.length > MAX_MESSAGE_BYTES) {
     problems.push(
       `The message is ${megabytes(bytes.length)} MB; only its first ${megabytes(MAX_MESSAGE_BYTES)} MB were read.`,
@@ -56,26 +83,124 @@ export async function parseMime(raw: Buffer | string): Promise<MessageInput> {
   if (typeof mail.text === 'string' && mail.text.trim() !== '') input.text = bounded(mail.text, 'The text', problems);
   if (typeof mail.html === 'string' && mail.html.trim() !== '') input.html = bounded(mail.html, 'The HTML', problems);
   const names = mail.attachments.map((a) => a.filename).filter((n): n is string => typeof n === 'string' && n !== '');
+  const attachedTexts: AttachedText[] = [];
+  for (const attachment of mail.attachments) {
+    if (!isReadableAsText(attachment)) continue;
+    const read = await readAttachment(attachment, depth, budget, problems);
+    attachedTexts.push(...read.texts);
+    names.push(...read.names);
+  }
   if (names.length > MAX_ATTACHMENT_NAMES) {
     problems.push(
       `The message has ${names.length} named attachments; only the first ${MAX_ATTACHMENT_NAMES} names were screened.`,
     );
   }
   if (names.length > 0) input.attachmentNames = names.slice(0, MAX_ATTACHMENT_NAMES);
-  const unreadable = mail.attachments.filter((a) => isUnreadTextPart(a.contentType, a.contentDisposition));
-  if (unreadable.length > 0) {
-    problems.push(`${unreadable.length} text part(s) of the message were not shown as its body and were not screened.`);
-  }
+  if (attachedTexts.length > 0) input.attachedTexts = attachedTexts;
   if (isEmpty(input) && /\S/.test(bytes.subarray(0, 4096).toString('latin1'))) {
     problems.push('No headers, text or HTML could be read from the message.');
   }
-  if (problems.length > 0) input.problems = problems;
+  input.problems = problems;
   return input;
 }
 
-/** A text/plain or text/html part mailparser filed as an attachment: content a reader may see, not screened. */
-function isUnreadTextPart(contentType: string, disposition: string | undefined): boolean {
-  return (contentType === 'text/plain' || contentType === 'text/html') && disposition !== 'attachment';
+// ---- attachments the reader opens as text ----
+
+/** Forwarded messages ("Forward as attachment" in Outlook): opened with a click and read as mail. */
+const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
+
+/**
+ * Any text/* part (text files, text/markdown, text/enriched, vCards, text/plain or text/html that mailparser filed
+ * as an attachment), forwarded messages and calendar invitations: all are shown or opened as text by mail programs.
+ */
+function isReadableAsText(attachment: Attachment): boolean {
+  const type = attachment.contentType.toLowerCase();
+  return type.startsWith('text/') || MESSAGE_TYPES.has(type) || isCalendar(type);
+}
+
+interface ReadAttachment {
+  texts: AttachedText[];
+  /** Names of attachments inside a forwarded message: the reader sees them when they open it. */
+  names: string[];
+}
+
+async function readAttachment(
+  attachment: Attachment,
+  depth: number,
+  budget: AttachedBudget,
+  problems: string[],
+): Promise<ReadAttachment> {
+  const type = attachment.contentType.toLowerCase();
+  const name = attachmentName(attachment, type);
+  if (budget.texts <= 0 || budget.chars <= 0) {
+    problems.push(`The attachment "${name}" could not be checked (the message has too many text attachments).`);
+    return { texts: [], names: [] };
+  }
+  budget.texts--;
+  if (MESSAGE_TYPES.has(type)) return readForwarded(attachment.content, name, depth, budget, problems);
+  const decoded = decodeText(attachment);
+  let text = decoded;
+  if (isCalendar(type)) text = calendarText(decoded);
+  else if (type === 'text/html') text = htmlToText(decoded).text;
+  return { texts: spend(budget, [{ name, text }], problems), names: [] };
+}
+
+async function readForwarded(
+  content: Buffer,
+  name: string,
+  depth: number,
+  budget: AttachedBudget,
+  problems: string[],
+): Promise<ReadAttachment> {
+  if (depth + 1 > MAX_FORWARD_DEPTH) {
+    problems.push(
+      `The attached message "${name}" is forwarded inside ${MAX_FORWARD_DEPTH} others and was not checked.`,
+    );
+    return { texts: [], names: [] };
+  }
+  const inner = await parseMessage(content, depth + 1, budget);
+  for (const problem of inner.problems ?? []) problems.push(`In the attached message "${name}": ${problem}`);
+  const pieces = [inner.subject, inner.text];
+  if (inner.html !== undefined) {
+    // Mail programs show the HTML alternative: it is screened too unless it only repeats the plain text.
+    const rendered = htmlToText(inner.html).text;
+    if (collapse(rendered) !== collapse(inner.text ?? '')) pieces.push(rendered);
+  }
+  const own = pieces.filter((p): p is string => p !== undefined && p.trim() !== '').join('\n\n');
+  const texts = own === '' ? [] : spend(budget, [{ name, text: own }], problems);
+  return { texts: [...texts, ...(inner.attachedTexts ?? [])], names: inner.attachmentNames ?? [] };
+}
+
+/** Texts cut to what is left of the budget; what had to be skipped is reported. */
+function spend(budget: AttachedBudget, texts: AttachedText[], problems: string[]): AttachedText[] {
+  const kept: AttachedText[] = [];
+  for (const { name, text } of texts) {
+    if (text.trim() === '') continue;
+    const limit = Math.min(MAX_TEXT_CHARS, budget.chars);
+    const cut = bounded(text, `The attachment "${name}"`, problems, limit);
+    budget.chars -= cut.length;
+    kept.push({ name, text: cut });
+  }
+  return kept;
+}
+
+function attachmentName(attachment: Attachment, type: string): string {
+  if (attachment.filename) return attachment.filename;
+  if (isCalendar(type)) return 'Calendar invitation';
+  if (MESSAGE_TYPES.has(type)) return 'Forwarded message';
+  return 'More text sent with the message';
+}
+
+/** An attachment's bytes in its declared charset (mailparser decodes the transfer encoding, not the charset). */
+function decodeText(attachment: Attachment): string {
+  const header = attachment.headers.get('content-type');
+  const params = typeof header === 'object' && header !== null && 'params' in header ? header.params : undefined;
+  // An unknown charset is already a problem (see structureProblems); it is read as UTF-8 so its words are screened.
+  return decodeCharset(attachment.content, (params as Record<string, string> | undefined)?.charset);
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function isEmpty(input: MessageInput): boolean {
@@ -83,9 +208,9 @@ function isEmpty(input: MessageInput): boolean {
 }
 
 /** Head and tail of an over-long body, with a problem saying how much was skipped. */
-function bounded(text: string, what: string, problems: string[]): string {
-  if (text.length <= MAX_TEXT_CHARS) return text;
-  const half = Math.floor((MAX_TEXT_CHARS - GAP_MARK.length) / 2);
+function bounded(text: string, what: string, problems: string[], limit = MAX_TEXT_CHARS): string {
+  if (text.length <= limit) return text;
+  const half = Math.max(0, Math.floor((limit - GAP_MARK.length) / 2));
   problems.push(
     `${what} is ${text.length.toLocaleString('en-GB')} characters; only its first and last ` +
       `${half.toLocaleString('en-GB')} were screened.`,

@@ -13,12 +13,23 @@ export type RecipientClass = (typeof RECIPIENT_CLASSES)[number];
 export const ACTIONS = ['pass', 'tag', 'hold'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** Where in the message a piece of text sits. */
-export const PART_KINDS = ['subject', 'body', 'quoted', 'signature', 'html', 'attachment-name'] as const;
+/**
+ * Where in the message a piece of text sits. 'attachment' is the text of something the reader opens from the message
+ * (a text attachment, a forwarded message, a calendar invitation).
+ */
+export const PART_KINDS = ['subject', 'body', 'quoted', 'signature', 'html', 'attachment-name', 'attachment'] as const;
 export type PartKind = (typeof PART_KINDS)[number];
 
 /** Which original string a part was cut from. */
-export type SourceKind = 'subject' | 'text' | 'html' | 'attachments';
+export type SourceKind = 'subject' | 'text' | 'html' | 'attachments' | 'attached';
+
+/** Text the reader can open from a message besides its body, as they would read it. */
+export interface AttachedText {
+  /** What it is, in the reader's words: its file name, or "Calendar invitation", "Forwarded message". */
+  name: string;
+  /** Its text (HTML rendered, a calendar's fields picked out). */
+  text: string;
+}
 
 /**
  * A message as the classifier receives it: already MIME-decoded (see parseMime),
@@ -31,6 +42,8 @@ export interface MessageInput {
   /** The decoded text/html body, if any (HTML source). */
   html?: string;
   attachmentNames?: string[];
+  /** Text attachments, forwarded messages and calendar invitations, each screened as an 'attachment' part. */
+  attachedTexts?: AttachedText[];
   /** Set by parseMime when the MIME could not be fully read; the engine turns it into a hold. */
   problems?: string[];
 }
@@ -45,6 +58,8 @@ export interface MessagePart {
   source: SourceKind;
   offset: number;
   text: string;
+  /** For an 'attachment' part: the attachment's name (AttachedText.name). */
+  name?: string;
 }
 
 export interface Finding {

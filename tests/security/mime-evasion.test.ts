@@ -109,11 +109,26 @@ describe('text the recipient reads, in a place the screener might not look', () 
     await expectHeld(`${HEAD}\r\n${multipart('related', [HTML(`<p>${INNOCENT}</p>`), TEXT(SECRET)])}`);
   });
 
-  // GAP: a .txt attachment is opened and read by the pupil, but attachments' contents are never screened and
-  // no problem is reported, so this passes.
-  it.fails('holds a text/plain attachment the pupil opens and reads', async () => {
+  // A .txt attachment is opened and read by the pupil: its text is screened as an 'attachment' part.
+  it('holds a text/plain attachment the pupil opens and reads', async () => {
     const part = TEXT(`${NUMBER}\n${SECRET}`, 'Content-Disposition: attachment; filename="reading-list.txt"');
-    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(attachmentFindings(verdict)).toEqual([
+      expect.stringContaining('07700 900123'),
+      expect.stringContaining("Don't tell"),
+    ]);
+    expect(verdict.parts.find((p) => p.kind === 'attachment')?.name).toBe('reading-list.txt');
+  });
+
+  it('passes a text attachment and a calendar invitation that say nothing of concern', async () => {
+    const attachment = TEXT(INNOCENT, 'Content-Disposition: attachment; filename="reading-list.txt"');
+    const invitation = `Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n${calendar('Parents evening', INNOCENT)}`;
+    const verdict = await screen(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), attachment, invitation])}`);
+    expect(verdict.action).toBe('pass');
+    expect(verdict.parts.filter((p) => p.kind === 'attachment').map((p) => p.name)).toEqual([
+      'reading-list.txt',
+      'Calendar invitation',
+    ]);
   });
 
   it('holds a forwarded message/rfc822 shown inline whose own text part carries the payload', async () => {
@@ -122,40 +137,95 @@ describe('text the recipient reads, in a place the screener might not look', () 
     await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
   });
 
-  // GAP: a message forwarded as an attachment (Outlook's "Forward as attachment") opens with one click and is read
-  // as an e-mail; its text is not screened and no problem is reported.
-  it.fails('holds a message/rfc822 attachment whose text carries the payload', async () => {
+  // A message forwarded as an attachment (Outlook's "Forward as attachment") opens with one click and is read as an
+  // e-mail: its subject and text are screened, and so is its HTML alternative and anything attached to it.
+  it('holds a message/rfc822 attachment whose text carries the payload', async () => {
     const inner = message('Content-Type: text/plain; charset=utf-8', NUMBER);
     const part = `Content-Type: message/rfc822; name="fwd.eml"\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\n${inner}`;
-    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(attachmentFindings(verdict)).toEqual([expect.stringContaining('07700 900123')]);
   });
 
-  // GAP: mail programs show other text/* types (text/enriched, text/markdown, text/x-...) as text; parseMime only
-  // counts text/plain and text/html parts as unread text, so these pass unscreened with no problem reported.
-  it.fails('holds an inline text/markdown part', async () => {
+  it('holds a forwarded message whose subject, HTML alternative or own attachment carries the payload', async () => {
+    const innerHead = HEAD.replace('Subject: Homework', `Subject: ${SECRET}`);
+    const inner = `${innerHead}\r\n${multipart(
+      'mixed',
+      [
+        multipart('alternative', [TEXT(INNOCENT), HTML(`<p>${INNOCENT}</p><p>${NUMBER}</p>`)], 'alt1'),
+        TEXT('Snap me: sam.smith_99', 'Content-Disposition: attachment; filename="more.txt"'),
+      ],
+      'mix1',
+    )}`;
+    const part = `Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n${inner}`;
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    const found = attachmentFindings(verdict).join(' | ');
+    expect(found).toContain("Don't tell");
+    expect(found).toContain('07700 900123');
+    expect(found).toContain('sam.smith_99');
+  });
+
+  it('reports a forwarded message nested too deep to open rather than passing it unread', async () => {
+    let inner = message('Content-Type: text/plain; charset=utf-8', INNOCENT);
+    for (let i = 0; i < 5; i++) {
+      inner = `${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), `Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n${inner}`], `n${i}`)}`;
+    }
+    const verdict = await expectHeld(inner);
+    expect(verdict.problems.join('\n')).toMatch(/forwarded inside 3 others/);
+  });
+
+  // Mail programs show other text/* types (text/enriched, text/markdown, text/x-...) as text.
+  it('holds an inline text/markdown part', async () => {
     const part = `Content-Type: text/markdown; charset=utf-8\r\nContent-Disposition: inline\r\n\r\n**${NUMBER}**`;
-    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(attachmentFindings(verdict)).toEqual([expect.stringContaining('07700 900123')]);
   });
 
-  // GAP: a calendar invitation's description is shown to the pupil by every calendar-aware mail program; it is not
-  // screened, so an invitation to meet with "don't tell your parents" passes.
-  it.fails('holds a calendar invitation whose description carries the payload', async () => {
-    const ics = [
-      'BEGIN:VCALENDAR',
-      'VERSION:2.0',
-      'METHOD:REQUEST',
-      'BEGIN:VEVENT',
-      'UID:evasion-1@oakfield.sch.uk',
-      'DTSTART:20250308T140000Z',
-      'SUMMARY:Extra help',
-      `DESCRIPTION:${SECRET} ${NUMBER}`,
-      'END:VEVENT',
-      'END:VCALENDAR',
-    ].join('\r\n');
+  it('holds a text attachment in a declared charset, decoded before it is screened', async () => {
+    const body = Buffer.from('Don\x92t tell your parents about this.', 'latin1').toString('base64');
+    const part = `Content-Type: text/plain; charset=windows-1252\r\nContent-Disposition: attachment; filename="a.txt"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`;
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(attachmentFindings(verdict)).toEqual([expect.stringContaining('Don’t tell')]);
+  });
+
+  // A calendar invitation's title, place and description are shown by every calendar-aware mail program.
+  it('holds a calendar invitation whose description carries the payload', async () => {
+    const part = `Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n${calendar('Extra help', `${SECRET} ${NUMBER}`)}`;
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(attachmentFindings(verdict)).toEqual(
+      expect.arrayContaining([expect.stringContaining('07700 900123'), expect.stringContaining("Don't tell")]),
+    );
+  });
+
+  it('holds a calendar invitation whose folded, escaped location carries a number', async () => {
+    const ics = calendar('Extra help', INNOCENT).replace(
+      'SUMMARY:',
+      'LOCATION:My house\\, ring me on 07700 9\r\n 00123 first\r\nSUMMARY:',
+    );
     const part = `Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n${ics}`;
-    await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(attachmentFindings(verdict)).toContain('07700 900123');
   });
 });
+
+function calendar(summary: string, description: string): string {
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'METHOD:REQUEST',
+    'BEGIN:VEVENT',
+    'UID:evasion-1@oakfield.sch.uk',
+    'DTSTART:20250308T140000Z',
+    `SUMMARY:${summary}`,
+    `DESCRIPTION:${description}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+  ].join('\r\n');
+}
+
+/** The text of each finding in an attachment part: proof the attachment was screened, not merely reported. */
+function attachmentFindings(verdict: Verdict): string[] {
+  return verdict.findings.filter((f) => f.part === 'attachment').map((f) => f.text);
+}
 
 describe('names and headers in unusual encodings', () => {
   it('holds an attachment name given as an RFC 2047 encoded word', async () => {

@@ -47,6 +47,7 @@ export const PART_LABELS: Record<PartKind, string> = {
   signature: 'Signature',
   html: 'Message',
   'attachment-name': 'Attachment name',
+  attachment: 'Attachment',
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

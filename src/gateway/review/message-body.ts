@@ -74,7 +74,10 @@ export function placeFindings(verdict: Verdict): FindingPlaces {
   });
   const views: BodyView[] = [];
   if (htmlParts.length > 0) views.push('html');
-  if (partsOf(verdict, TEXT_KINDS).length > 0) views.push('text');
+  // Attached texts show under either view; a message with nothing else still needs one to show them in.
+  if (partsOf(verdict, TEXT_KINDS).length > 0 || (views.length === 0 && partsOf(verdict, ['attachment']).length > 0)) {
+    views.push('text');
+  }
   return { spans, htmlSpans, inHtml, inText, views };
 }
 
@@ -117,8 +120,18 @@ function htmlBody(verdict: Verdict, places: FindingPlaces, nonce: string): SafeH
   })}`;
 }
 
+/** The text of attachments, forwarded messages and calendar invitations, as the classifier read it. */
+function attachedTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
+  return html`${partsOf(verdict, ['attachment']).map(({ part, index }) => {
+    const marked = trusted(markPlainText(part.text, places.spans.get(index) ?? []));
+    return html`<p class="quoted-label">Opened from the message: ${part.name ?? 'an attachment'}</p>
+      <div class="plain attached">${marked}</div>`;
+  })}`;
+}
+
 export function renderBody(verdict: Verdict, places: FindingPlaces, view: BodyView, nonce: string): SafeHtml {
-  return view === 'html' ? htmlBody(verdict, places, nonce) : plainTextBody(verdict, places);
+  const body = view === 'html' ? htmlBody(verdict, places, nonce) : plainTextBody(verdict, places);
+  return html`${body}${attachedTexts(verdict, places)}`;
 }
 
 /** The subject line or attachment name parts of a kind, with their marks, keyed by part text. */
