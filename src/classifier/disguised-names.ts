@@ -65,7 +65,7 @@ function namePattern(name: string): string {
 const ALTERNATIVES = [...NAMES.map(namePattern), ...MISSPELLINGS.keys()];
 /** Every disguise of a name, standing as a word of its own (not "instant", not "snapshot"). */
 const DISGUISED_NAME = new RegExp(
-  String.raw`(?=[${firstCharacters()}])(?<![a-z0-9@._\-])(?:${ALTERNATIVES.map((a) => `(${a})`).join('|')})(?![a-z0-9])`,
+  String.raw`(?=[${firstCharacters()}])(?<![a-z0-9._\-])(?:${ALTERNATIVES.map((a) => `(${a})`).join('|')})(?![a-z0-9])`,
   'g',
 );
 /** The characters a disguise can start with: a cheap look-ahead that spares most positions the alternation. */

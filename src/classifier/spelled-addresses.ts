@@ -6,12 +6,15 @@ import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
 import { COMMON_WORDS } from './matchers/common-words.js';
 import { EVERYDAY_WEBMAIL_NAMES, WEBMAIL_NAMES } from './detectors/webmail.js';
 
-const LABEL = String.raw`[a-z0-9_%+\-]{1,64}`;
+/** A label starts with a letter, digit or '_' ("- gmail" is a dash and a label, not a label). */
+const LABEL = String.raw`[a-z0-9_%+][a-z0-9_%+\-]{0,63}`;
 const SPACES = String.raw`[ \t]{0,3}`;
 const GAP = String.raw`[ \t]{1,3}`;
+/** Around a spelled "at" or "dot": spaces, or a dash, underscore or tilde ("jo_at_gmail_dot_com", "jo - at - gmail"). */
+const WORD_GAP = String.raw`(?:[ \t]{0,2}[\-_~][ \t]{0,2}|[ \t]{1,3})`;
 const BRACKETED_DOT = String.raw`${SPACES}[\[({<]${SPACES}(?:dot|\.)${SPACES}[\])}>]${SPACES}`;
-const DOT = String.raw`(?:${BRACKETED_DOT}|${GAP}dot${GAP}|${GAP}\.${GAP}|\.)`;
-const AT = String.raw`(?:${SPACES}[\[({<]${SPACES}(?:at|@)${SPACES}[\])}>]${SPACES}|${GAP}at${GAP}|${SPACES}@${SPACES})`;
+const DOT = String.raw`(?:${BRACKETED_DOT}|${WORD_GAP}dot${WORD_GAP}|${GAP}\.${GAP}|\.)`;
+const AT = String.raw`(?:${SPACES}[\[({<]${SPACES}(?:at|@)${SPACES}[\])}>]${SPACES}|${WORD_GAP}at${WORD_GAP}|${SPACES}@${SPACES})`;
 /** A webmail provider's name standing for its whole domain ("jo at gmail"). */
 const PROVIDER_ALONE = String.raw`(?:${[...WEBMAIL_NAMES.keys()].join('|')})(?![a-z0-9_%+\-@.])`;
 /**
@@ -24,7 +27,7 @@ const SPELLED_ADDRESS = new RegExp(
 );
 /** The separators inside a matched address, in order; labels never contain spaces, brackets or '.'/'@'. */
 const ADDRESS_SEPARATOR = new RegExp(
-  String.raw`${SPACES}[\[({<]${SPACES}(?:at|dot|@|\.)${SPACES}[\])}>]${SPACES}|${GAP}(?:at|dot|@|\.)${GAP}|${SPACES}@${SPACES}|\.`,
+  String.raw`${SPACES}[\[({<]${SPACES}(?:at|dot|@|\.)${SPACES}[\])}>]${SPACES}|${WORD_GAP}(?:at|dot)${WORD_GAP}|${GAP}(?:@|\.)${GAP}|${SPACES}@${SPACES}|\.`,
   'g',
 );
 const TOP_LEVEL_DOMAIN = /^[a-z]{2,24}$/;
@@ -85,14 +88,16 @@ function readSpelledAddress(candidate: string, base: number): TextEdit[] | 'pros
   let sawAt = false;
   let domainStart = -1;
   let plainAt = false;
+  let mentionAt = false;
   for (const separator of separators) {
     labels.push(candidate.slice(at, separator.index));
-    const isAt = separator[0].includes('@') || /\bat\b/.test(separator[0]);
+    const isAt = separator[0].includes('@') || (separator[0].includes('at') && !separator[0].includes('dot'));
     if (isAt) {
       if (sawAt) return 'prose-before'; // two "at"s: the first belongs to the prose
       sawAt = true;
       domainStart = labels.length;
-      plainAt = /^[ \t]+at[ \t]+$/.test(separator[0]);
+      plainAt = /^[ \t\-_~]+at[ \t\-_~]+$/.test(separator[0]);
+      mentionAt = /^[ \t]+@$/.test(separator[0]);
     }
     const wanted = isAt ? '@' : '.';
     if (separator[0] !== wanted) {
@@ -114,6 +119,8 @@ function readSpelledAddress(candidate: string, base: number): TextEdit[] | 'pros
     return edits.length === 0 ? 'not-an-address' : edits;
   }
   if (!TOP_LEVEL_DOMAIN.test(domain[domain.length - 1]!) || NOT_A_DOMAIN.has(domain[0]!)) return 'not-an-address';
+  // "tiktok @fiona.swims" is a handle after its platform; "jo @gmail.com" is still an address.
+  if (mentionAt && !WEBMAIL_NAMES.has(domain[0]!)) return 'not-an-address';
   // "I blog at jo.net", "more at www.x.com": a plain "at" before a written-out site is prose, not an address.
   if (plainAt && domain[0] === 'www') return 'not-an-address';
   if (plainAt && local.length === 1 && isProse(local[0]!)) return 'prose-before';
@@ -128,7 +135,7 @@ const SPOKEN_TOP_LEVEL_DOMAINS = new Set(
     ' ',
   ),
 );
-const SPELLED_DOT = String.raw`(?:${BRACKETED_DOT}|${GAP}dot${GAP})`;
+const SPELLED_DOT = String.raw`(?:${BRACKETED_DOT}|${WORD_GAP}dot${WORD_GAP})`;
 /** A host of up to 5 labels with at least one dot read out ("dot", "[dot]", "(.)"). */
 const SPELLED_HOST = new RegExp(
   String.raw`(?<![a-z0-9_%+.\-@/])(?:www(?:\.|${SPELLED_DOT}))?[a-z0-9][a-z0-9\-]{0,62}(?:(?:\.|${SPELLED_DOT})[a-z0-9][a-z0-9\-]{0,62}){0,3}${SPELLED_DOT}(?:[a-z]{2,12})(?:(?:\.|${SPELLED_DOT})[a-z]{2,3})?(?![a-z0-9_\-@])`,
@@ -136,7 +143,7 @@ const SPELLED_HOST = new RegExp(
 );
 /** Cheap test that skips the pass for the many messages with no dot read out. */
 const SPOKEN_DOT_HINT = /dot|[[({<] ?\. ?[\])}>]/;
-const HOST_SEPARATOR = new RegExp(String.raw`${BRACKETED_DOT}|${GAP}dot${GAP}|\.`, 'g');
+const HOST_SEPARATOR = new RegExp(String.raw`${BRACKETED_DOT}|${WORD_GAP}dot${WORD_GAP}|\.`, 'g');
 
 /** The text with every web address read out ("jhughes dot com") written as one ("jhughes.com"). */
 export function spelledHosts(text: string): MappedText | undefined {

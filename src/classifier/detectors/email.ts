@@ -45,7 +45,7 @@ const MAILBOX_BEFORE_PROVIDER = new RegExp(
 /** Words that follow "my gmail is" in prose ("my gmail is full"); not mailbox names. */
 const NOT_MAILBOXES = new Set(
   `full down broken blocked hacked locked private new old gone dead closed deleted working fine better best same different
-  attached below above there here`.split(/\s+/),
+  attached below above there here at dot com`.split(/\s+/),
 );
 
 export const emailDetector: Detector<EmailOptions> = {

@@ -10,7 +10,8 @@ export interface Platform {
 }
 
 export const PLATFORMS: readonly Platform[] = [
-  { name: 'instagram', words: ['instagram', 'insta', 'ig'] },
+  // "the gram" is slang for Instagram; "gram" alone is a unit.
+  { name: 'instagram', words: ['instagram', 'insta', 'ig', 'the gram', 'gram'], everydayWords: ['gram'] },
   // The ghost is Snapchat's logo, and people write it for the name ("👻 mrh_22").
   { name: 'snapchat', words: ['snapchat', 'snap chat', 'snap', 'sc', '👻'], everydayWords: ['snap', 'sc'] },
   { name: 'tiktok', words: ['tiktok', 'tik tok', 'tt'], everydayWords: ['tt'] },

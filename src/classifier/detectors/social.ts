@@ -43,8 +43,19 @@ const HANDLE = String.raw`(?<handle>@?[a-z0-9][a-z0-9._\-]{0,29}(?:#[0-9]{4})?)`
 const LABEL = String.raw`(?<label>handle|username|user\s?name|name|id|account|acc|tag|profile|gamertag|gamer\s?tag|number|no)(?![a-z0-9])`;
 const B = String.raw`(?<![a-z0-9@])`;
 const E = String.raw`(?![a-z0-9_@])`;
+/** Arrows and pointing hands people put between a name and a handle ("ig → jo", "snap 👉 jo"). */
+const ARROW = String.raw`(?:->|=>|→|➡️?|👉|👇)`;
 /** Between a name and what it names: "is", ":", "=", a comma, a dash set apart ("insta - jo", not "x-ray"). */
-const IS = String.raw`\s*(?:(?:is|'s|=|:|,|\s-|-\s)\s*)?\(?\s*`;
+const IS = String.raw`\s*(?:(?:is|'s|=|:|,|\s-|-\s|${ARROW})\s*)?\(?\s*`;
+
+/**
+ * "I'm on tiktok under the name fionaswims", "on insta as @jo", "find me on tiktok under fiona.swims". Needs a
+ * label, an "@" or a made-up handle: "I put it on YouTube as homework" is not an account.
+ */
+const ON_PLATFORM_AS = new RegExp(
+  String.raw`${B}on\s+${PLATFORM}\s+(?:as|under)\s+(?:(?:the\s+)?${LABEL}\s+)?${HANDLE}${E}`,
+  'g',
+);
 
 /** The ways people give an account in words, each with a named `platform` and `handle` (and maybe `label`). */
 const FORMS: readonly RegExp[] = [
@@ -57,16 +68,23 @@ const FORMS: readonly RegExp[] = [
   ),
   // "snap: mr.h", "insta - @jo", "discord username jo#1234", "gamertag is xX_jo_Xx"
   new RegExp(
-    String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|\s(?:handle|username|name|id|tag)\s+is)\s*${HANDLE}${E}`,
+    String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|${ARROW}|\s(?:handle|username|name|id|tag)\s+is)\s*${HANDLE}${E}`,
     'g',
   ),
-  // "insta @jo", "on tiktok @mrh", "👻 mrh_22" (Snapchat's ghost stands for its name)
+  // "👻 mrh_22": Snapchat's ghost stands for its name
   new RegExp(String.raw`(?<platform>👻)\s*[:\-]?\s*${HANDLE}${E}`, 'g'),
+  // "insta @jo", "on tiktok @mrh"
   new RegExp(String.raw`${B}${PLATFORM}\s+(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})${E}`, 'g'),
   // "snap me: mrh_22", "whatsapp me at jo.b"
   new RegExp(String.raw`${B}${PLATFORM}\s+(?:me|us)\s*(?::|-|at\b|on\b|@)\s*${HANDLE}${E}`, 'g'),
-  // "@mrhughes on tiktok", "@jo (insta)", "I'm @ngozi on Telegram"
-  new RegExp(String.raw`${B}(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})\s*(?:on|via|over|\(|-)\s*${PLATFORM}${E}`, 'g'),
+  // "@mrhughes on tiktok", "@jo (insta)", "I'm @ngozi on Telegram", "follow me @jo on the gram"
+  new RegExp(
+    String.raw`${B}(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})\s*(?:(?:on|via|over)\s+(?:the\s+)?|\(|-)\s*${PLATFORM}${E}`,
+    'g',
+  ),
+  // "add me on discord, my tag is hughesy#1234", "on snap - username: mrh22"
+  new RegExp(String.raw`${B}${PLATFORM}\s*[,;:\-]?\s+(?:my|the|our)\s+${LABEL}\s*(?:is|:|=|-)?\s*${HANDLE}${E}`, 'g'),
+  ON_PLATFORM_AS,
   // "username jhughes99 on Snapchat", "I'm fionaswims on insta"
   new RegExp(
     String.raw`(?:${B}${LABEL}\s*(?::|is)?|${B}(?:i'm|im|i\s+am))\s+${HANDLE}\s+(?:on|over|via)\s+${PLATFORM}`,
@@ -123,7 +141,7 @@ export const socialDetector: Detector<SocialOptions> = {
           // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
           // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
           const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
-          if (EVERYDAY_WORDS.has(word) && (!clear || !/[a-z]/.test(handle))) continue;
+          if ((EVERYDAY_WORDS.has(word) || form === ON_PLATFORM_AS) && (!clear || !/[a-z]/.test(handle))) continue;
           const start = stretch.start + match.index;
           let end = start + match[0].length;
           if (match[0].endsWith(groups.handle!)) end -= groups.handle!.length - written.length;

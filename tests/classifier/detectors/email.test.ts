@@ -30,6 +30,12 @@ describe('email detector', () => {
     ['jhughes at gmail.com', 'jhughes at gmail.com', 'gmail.com', 'yes'],
     ['jhughes99 on gmail', 'jhughes99 on gmail', 'gmail.com', 'yes'],
     ['jo_b (hotmail)', 'jo_b (hotmail)', 'hotmail.com', 'yes'],
+    ['jhughes - at - gmail - dot - com', 'jhughes - at - gmail - dot - com', 'gmail.com', 'yes'],
+    ['jhughes_at_gmail_dot_com', 'jhughes_at_gmail_dot_com', 'gmail.com', 'yes'],
+    ['jhughes@g mail.com', 'jhughes@g mail.com', 'gmail.com', 'yes'],
+    ['jhughes@gmai1.com', 'jhughes@gmai1.com', 'gmail.com', 'yes'],
+    ['jo @gmail.com', 'jo @gmail.com', 'gmail.com', 'yes'],
+    ['meet_at_noon@example.com', 'meet_at_noon@example.com', 'example.com', 'no'],
     ['write to me at sam dot teacher at gmail dot com', 'sam dot teacher at gmail dot com', 'gmail.com', 'yes'],
     ['jo.b at hughes-family.co.uk', 'jo.b at hughes-family.co.uk', 'hughes-family.co.uk', 'no'],
   ];
@@ -60,6 +66,8 @@ describe('email detector', () => {
     'e.g. on gmail',
     'v2.0 on outlook',
     'logged in on gmail',
+    'tiktok @fiona.swims',
+    'jo - at - home',
   ])('reports nothing in %j', (text) => {
     expect(detect(email, text)).toEqual([]);
   });

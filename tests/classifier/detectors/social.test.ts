@@ -41,6 +41,13 @@ describe('social detector', () => {
     ["my snapchat's mrh_22", "my snapchat's mrh_22", 'snapchat', 'mrh_22'],
     ['👻 mrh_22', '👻 mrh_22', 'snapchat', 'mrh_22'],
     ['Snap - mrh22', 'Snap - mrh22', 'snapchat', 'mrh22'],
+    ['follow me @fiona.swims on the gram', '@fiona.swims on the gram', 'instagram', 'fiona.swims'],
+    ['tiktok @fiona.swims', 'tiktok @fiona.swims', 'tiktok', 'fiona.swims'],
+    ["I'm on tiktok under the name fionaswims", 'on tiktok under the name fionaswims', 'tiktok', 'fionaswims'],
+    ['find me on TikTok under fiona.swims', 'on TikTok under fiona.swims', 'tiktok', 'fiona.swims'],
+    ['add me on discord, my tag is hughesy#1234', 'discord, my tag is hughesy#1234', 'discord', 'hughesy#1234'],
+    ['ig → fiona.swims', 'ig → fiona.swims', 'instagram', 'fiona.swims'],
+    ['snap 👉 mrh_22', 'snap 👉 mrh_22', 'snapchat', 'mrh_22'],
     // disguised platform names
     ['sn@pchat: mrh_22', 'sn@pchat: mrh_22', 'snapchat', 'mrh_22'],
     ['f@cebook: jo.hughes', 'f@cebook: jo.hughes', 'facebook', 'jo.hughes'],
@@ -90,6 +97,9 @@ describe('social detector', () => {
     'e.g. on tiktok',
     'the 2.0 update on instagram',
     'I saw 3.5 million views on youtube',
+    'I put it on YouTube as homework',
+    'a 5 gram weight',
+    'the gram is a unit of mass',
   ])('reports nothing in %j', (text) => {
     expect(detect(social, text)).toEqual([]);
   });
