@@ -1,8 +1,6 @@
 // Loads everything a reload replaces at once: config, compiled rules, recipient directory, policy and envelope rules.
 // Either the whole set loads or none of it does, so a bad edit never leaves the relay half updated.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { loadRules, shippedRulesDir } from '../config/load-rules.js';
@@ -21,24 +19,7 @@ export interface RelaySet {
   watched: string[];
 }
 
-/** The folder holding Chaperone's package.json (the shipped rules/ and config/ sit there), from src/ or dist/src/. */
-export function installationRoot(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const manifest = join(folder, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'chaperone') return folder;
-      } catch {
-        // not ours; keep looking upwards
-      }
-    }
-    folder = dirname(folder);
-  }
-  throw new Error(
-    'cannot find the Chaperone installation folder (package.json) above ' + fileURLToPath(import.meta.url),
-  );
-}
+export { installationRoot } from '../config/config-file.js';
 
 export async function loadRelaySet(configFile: string): Promise<RelaySet> {
   const file = resolve(configFile);

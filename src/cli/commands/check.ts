@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { classify, parseMime, type MessageInput, type RecipientClass } from '../../classifier/index.js';
 import { partSources } from '../../classifier/extract-parts.js';
+import { chooseConfigFile } from '../../config/config-file.js';
 import { loadSetup } from '../../config/load-rules.js';
 import type { Config } from '../../config/schema.js';
 import { jsonReport, textReport, type CheckedFile } from '../output/check-report.js';
@@ -20,7 +21,8 @@ A file starting with mail headers is read as a MIME message; anything else as th
 "-" reads standard input.
 
 Options:
-  --config FILE     chaperone.yaml to use (organisation, rules, thresholds, directory, policy)
+  --config FILE     chaperone.yaml to use (organisation, rules, thresholds, directory, policy);
+                    default: $CHAPERONE_CONFIG, else built-in defaults
   --rules DIR       screen with the rule packs in DIR instead of the shipped ones
   --to ADDRESS      screen as mail to ADDRESS (its class comes from the config's directory domains);
                     default: as mail to a pupil, the strictest
@@ -65,10 +67,11 @@ async function check(args: string[]): Promise<number> {
     throw new UsageError(`--format must be text or json, not "${values.format}"`);
   }
   if (positionals.length === 0) throw new UsageError(`no files to check\n\n${HELP}`);
-  const { config, rules } = await loadSetup({ configFile: values.config, rulesDir: values.rules });
+  const configFile = chooseConfigFile(values.config, 'defaults').file;
+  const { config, rules } = await loadSetup({ configFile, rulesDir: values.rules });
   for (const warning of rules.warnings) console.error(`chaperone check: warning: ${warning}`);
   const recipientClass = values.to === undefined ? 'pupil' : recipientClassOf(values.to, config);
-  if (values.to !== undefined && values.config === undefined) {
+  if (values.to !== undefined && configFile === undefined) {
     console.error(
       `chaperone check: note: without --config there is no directory, so ${values.to} counts as ${recipientClass} mail`,
     );

@@ -1,12 +1,10 @@
 // `chaperone queue list | show ID | release ID | reject ID | escalate ID | retry ID`: the hold queue from a terminal.
 // Every view and decision is audited as `cli:<login name>` (and who ran it through sudo): held mail is sensitive
 // personal data about children.
-import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CATEGORIES, type Category } from '../../classifier/types.js';
+import { chooseConfigFile, CONFIG_ENV } from '../../config/config-file.js';
 import { ConfigError, loadConfig, type LoadedConfig } from '../../config/load.js';
 import { createUpstream } from '../../gateway/create-upstream.js';
 import {
@@ -29,7 +27,7 @@ import {
 } from '../../gateway/hold-store.js';
 import { parseHoldId } from '../../gateway/ids.js';
 import { SchemaTooNewError } from '../../gateway/migrations/migration.js';
-import { openStore, StorageSettingError, StoreUnavailableError } from '../../gateway/open-store.js';
+import { openStore, redact, StorageSettingError, StoreUnavailableError } from '../../gateway/open-store.js';
 
 const HELP = `Usage: chaperone queue <command> [ID] [options]
 
@@ -42,7 +40,7 @@ Commands:
   retry ID          deliver a released message again after its delivery failed
 
 Options:
-  --config FILE     chaperone.yaml to use (default: config/default.yaml of the installation)
+  --config FILE     chaperone.yaml to use (default: $CHAPERONE_CONFIG, else the sample config/default.yaml)
   --format FORMAT   text (default) or json
   --reason TEXT     why, for the record (release, reject, escalate)
   --state STATE     list only held, escalated, released or rejected messages (repeatable), or all
@@ -97,25 +95,21 @@ export function cliRemoteAddress(): string {
   return /^[0-9A-Fa-f:.]{2,45}$/.test(ssh) ? ssh : 'local';
 }
 
-function installationRoot(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const manifest = join(folder, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'chaperone') return folder;
-      } catch {
-        // not ours; keep looking upwards
-      }
-    }
-    folder = dirname(folder);
+/**
+ * The configuration `serve` would use: --config, CHAPERONE_CONFIG, or the installation's sample config/default.yaml.
+ * Falling back to the sample is said on standard error: its database is not the school's, and a user added or a
+ * message released there would not be where the administrator expects.
+ */
+export async function loadCliConfig(configFile: string | undefined, command = 'queue'): Promise<LoadedConfig> {
+  const chosen = chooseConfigFile(configFile, 'sample');
+  const loaded = await loadConfig(chosen.file);
+  if (chosen.source === 'sample') {
+    console.error(
+      `chaperone ${command}: note: using the sample configuration ${chosen.file} (storage ${redact(loaded.config.storage)}) ` +
+        `because neither --config nor ${CONFIG_ENV} names one`,
+    );
   }
-  return process.cwd();
-}
-
-/** The configuration `serve` would use: --config, or the installation's config/default.yaml. */
-export async function loadCliConfig(configFile: string | undefined): Promise<LoadedConfig> {
-  return loadConfig(configFile ?? join(installationRoot(), 'config', 'default.yaml'));
+  return loaded;
 }
 
 /** Exit code and message for the errors a store command can meet; undefined for faults that are ours. */

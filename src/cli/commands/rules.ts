@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { runAllExamples, type CompiledRules } from '../../classifier/index.js';
 import { didYouMean } from '../../classifier/rules/did-you-mean.js';
+import { chooseConfigFile } from '../../config/config-file.js';
 import { loadSetup } from '../../config/load-rules.js';
 import { describeError, UsageError } from '../output/cli-error.js';
 import { palette } from '../output/colour.js';
@@ -15,7 +16,8 @@ const HELP = `Usage: chaperone rules <test|list> [options]
   list    list the loaded rules: id, category, severity, matcher kind, file
 
 Options:
-  --config FILE     chaperone.yaml (its rules.local packs are merged over the shipped ones)
+  --config FILE     chaperone.yaml (its rules.local packs are merged over the shipped ones);
+                    default: $CHAPERONE_CONFIG, else none
   --rules DIR       use the rule packs in DIR instead of the shipped ones
   --rule ID         only this rule (repeatable): test one rule while writing it
   --format FORMAT   for list: text (default) or json
@@ -56,7 +58,8 @@ async function rules(args: string[]): Promise<number> {
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`--format must be text or json, not "${values.format}"`);
   }
-  const { config, rules: loaded } = await loadSetup({ configFile: values.config, rulesDir: values.rules });
+  const configFile = chooseConfigFile(values.config, 'defaults').file;
+  const { config, rules: loaded } = await loadSetup({ configFile, rulesDir: values.rules });
   for (const warning of loaded.warnings) console.error(`chaperone rules: warning: ${warning}`);
   const compiled = onlyRules(loaded, values.rule);
 

@@ -1,13 +1,12 @@
 // `chaperone serve [--config FILE]`: runs the SMTP relay, the review app and its scheduler until SIGTERM or SIGINT.
-import { join } from 'node:path';
-import { installationRoot } from '../../gateway/relay-set.js';
+import { chooseConfigFile } from '../../config/config-file.js';
 import { serve } from '../../gateway/serve.js';
 
 const USAGE = `Usage: chaperone serve [--config FILE]
 
 Runs the SMTP relay (smtp.listen), the review app (review.listen) and its scheduler.
-Without --config it uses config/default.yaml of the installation: a sample school, SQLite under ./data,
-mail delivered to the folder ./data/outbox.
+Without --config it uses the file named by the CHAPERONE_CONFIG environment variable, else config/default.yaml of
+the installation: a sample school, SQLite under ./data, mail delivered to the folder ./data/outbox.
 
   -c, --config FILE   the chaperone.yaml to run with
       --no-watch      do not reload when the config, rule or directory files change (SIGHUP still reloads)
@@ -47,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const configFile = parsed.configFile ?? join(installationRoot(), 'config', 'default.yaml');
+  const configFile = chooseConfigFile(parsed.configFile, 'sample').file!;
   let gateway: Awaited<ReturnType<typeof serve>>;
   try {
     gateway = await serve({ configFile, watchFiles: parsed.watch });

@@ -20,7 +20,7 @@ Commands:
 Roles: dsl (reviews and decides on held mail), admin (users and settings), auditor (read-only).
 
 Options:
-  --config FILE       chaperone.yaml to use (default: config/default.yaml of the installation)
+  --config FILE       chaperone.yaml to use (default: $CHAPERONE_CONFIG, else the sample config/default.yaml)
   --role ROLE         dsl, admin or auditor (repeatable)
   --password-stdin    read the password from the first line of standard input instead of asking
   --format FORMAT     text (default) or json, for list
@@ -141,7 +141,7 @@ async function users(args: string[]): Promise<number> {
     console.log(await hashPassword(await newPassword(parsed.passwordStdin)));
     return 0;
   }
-  const { config } = await loadCliConfig(parsed.config);
+  const { config } = await loadCliConfig(parsed.config, 'users');
   const store = await openStore(config.storage);
   try {
     const actor = cliActor();
@@ -260,7 +260,12 @@ async function list(store: HoldStore, format: 'text' | 'json'): Promise<number> 
     return 0;
   }
   if (all.length === 0) {
-    console.log('No users yet. Add the first with: chaperone users add EMAIL --role dsl --role admin');
+    // After `npm ci` the command is not on the PATH: name the way that works from the installation folder.
+    console.log(
+      'No users yet. Add the first, from the Chaperone folder, with:\n' +
+        '  node bin/chaperone.js users add EMAIL --role dsl --role admin --config /etc/chaperone/chaperone.yaml\n' +
+        '(or set CHAPERONE_CONFIG to your chaperone.yaml and leave out --config)',
+    );
     return 0;
   }
   const rows = [
