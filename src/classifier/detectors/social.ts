@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
 import { COMMON_WORDS } from '../matchers/common-words.js';
-import type { Detector, DetectorContext, DetectorHit } from './types.js';
-import { findLinks } from './links.js';
+import { scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { findLinks, linksIn } from './links.js';
 import { PLATFORMS, profileOfLink } from './platforms.js';
 import { MADE_UP } from './made-up.js';
 
@@ -42,7 +42,8 @@ const WORD_CHAR = /[a-z0-9_@.-]/;
 const HANDLE = String.raw`(?<handle>@?[a-z0-9][a-z0-9._\-]{0,29}(?:#[0-9]{4})?)`;
 const LABEL = String.raw`(?<label>handle|username|user\s?name|name|id|account|acc|tag|profile|gamertag|gamer\s?tag|number|no)(?![a-z0-9])`;
 const B = String.raw`(?<![a-z0-9@])`;
-const E = String.raw`(?![a-z0-9_@])`;
+/** A handle ends where the word ends; a '/' or '.x' after it means a link or address, which others read whole. */
+const E = String.raw`(?![a-z0-9_@/]|\.[a-z0-9])`;
 /** Arrows and pointing hands people put between a name and a handle ("ig → jo", "snap 👉 jo"). */
 const ARROW = String.raw`(?:->|=>|→|➡️?|👉|👇)`;
 /** Between a name and what it names: "is", ":", "=", a comma, a dash set apart ("insta - jo", not "x-ray"). */
@@ -105,7 +106,8 @@ const NOT_HANDLES = new Set(
   attached there here please now soon later tonight tomorrow if and or but cos because too set only available
   working not different changed on x always mostly never rarely usually often sometimes constantly hardly barely
   basically literally still online offline live famous known big popular around everywhere verified really quite
-  also already nearly almost free bored stuck addicted obsessed`.split(/\s+/),
+  also already nearly almost free bored stuck addicted obsessed page pages channel group groups account profile post
+  posts story stories feed link links video videos handle username name server app site`.split(/\s+/),
 );
 
 const FOLLOWED_BY_DIGITS = /^[ \t\-.]{0,3}[0-9]/;
@@ -123,7 +125,7 @@ export const socialDetector: Detector<SocialOptions> = {
       if (wanted !== undefined && !wanted.has(platform)) return;
       hits.push({ start, end, detail: { platform, handle } });
     };
-    for (const link of findLinks(text)) {
+    for (const link of scanOnce(mapped, context, linksIn)) {
       const profile = profileOfLink(link.host, link.path);
       if (profile !== undefined) add(link.start, link.end, profile.platform, profile.handle);
     }
@@ -137,7 +139,7 @@ export const socialDetector: Detector<SocialOptions> = {
           const written = groups.handle!.replace(/[.-]+$/, '');
           const handle = written.replace(/^@/, '');
           const withAt = written.startsWith('@');
-          if (platform === undefined || !isHandle(handle, withAt)) continue;
+          if (platform === undefined || !isHandle(handle, withAt) || isPlatformHost(handle)) continue;
           // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
           // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
           const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
@@ -170,6 +172,12 @@ function stretchesNamingPlatforms(text: string): { start: number; end: number }[
     else stretches.push({ start, end });
   }
   return stretches;
+}
+
+/** "youtube", "youtube.com": the platform's own name or address, written where a handle would be. */
+function isPlatformHost(handle: string): boolean {
+  const dot = handle.indexOf('.');
+  return PLATFORM_OF_WORD.has(dot > 0 ? handle.slice(0, dot) : handle);
 }
 
 function isHandle(handle: string, withAt: boolean): boolean {
