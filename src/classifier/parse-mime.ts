@@ -97,6 +97,15 @@ async function parseMessage(raw: Buffer, depth: number, budget: AttachedBudget):
   }
   if (names.length > 0) input.attachmentNames = names.slice(0, MAX_ATTACHMENT_NAMES);
   if (attachedTexts.length > 0) input.attachedTexts = attachedTexts;
+  if (nothingRead(mail)) {
+    // No part was found at all (a multipart with no or the wrong boundary): what the reader's program makes of the
+    // body is unknown, so its raw text is screened and a person reads it.
+    const body = rawBody(bytes);
+    if (/\S/.test(body)) {
+      problems.push("The message's parts could not be told apart, so its raw text was screened instead.");
+      input.text = bounded(body, 'The raw message', problems);
+    }
+  }
   if (isEmpty(input) && /\S/.test(bytes.subarray(0, 4096).toString('latin1'))) {
     problems.push('No headers, text or HTML could be read from the message.');
   }
@@ -199,6 +208,19 @@ function decodeText(attachment: Attachment): string {
   return decodeCharset(attachment.content, (params as Record<string, string> | undefined)?.charset);
 }
 
+/** mailparser found no text/plain, no HTML and no attachment: not even an empty part. */
+function nothingRead(mail: ParsedMail): boolean {
+  return mail.text === undefined && typeof mail.html !== 'string' && mail.attachments.length === 0;
+}
+
+/** Everything after the message's header (its first blank line), as UTF-8. */
+function rawBody(bytes: Buffer): string {
+  const crlf = bytes.indexOf('\r\n\r\n');
+  const lf = bytes.indexOf('\n\n');
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : bytes.length;
+  return bytes.subarray(end).toString('utf8');
+}
+
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -221,11 +243,14 @@ function bounded(text: string, what: string, problems: string[], limit = MAX_TEX
 // ---- checks mailparser does not report ----
 
 const BOUNDARY_PARAMETER = /boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))/gi;
+/** A multipart Content-Type header with its folded continuation lines, where its boundary parameter must be. */
+const MULTIPART_TYPE = /^content-type:[ \t]*multipart\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim;
 const CHARSET_PARAMETER = /charset\s*=\s*"?([a-z0-9_.:()+-]{1,60})"?/gi;
 
 /**
- * Truncated multiparts (a boundary opened but never closed: parts may be missing) and charsets no decoder knows
- * (the text may be mis-read; UTF-7 is a classic way round keyword filters).
+ * Truncated multiparts (a boundary opened but never closed: parts may be missing), multiparts with no boundary
+ * (mailparser reads nothing of them) and charsets no decoder knows (the text may be mis-read; UTF-7 is a classic way
+ * round keyword filters).
  */
 function structureProblems(bytes: Buffer): string[] {
   const problems: string[] = [];
@@ -243,6 +268,17 @@ function structureProblems(bytes: Buffer): string[] {
       problems.push(
         'The message ends before its last MIME part is closed (it may be truncated); parts may be missing.',
       );
+    }
+  }
+  let multiparts = 0;
+  for (const match of headers.matchAll(MULTIPART_TYPE)) {
+    if (++multiparts > MAX_BOUNDARIES_CHECKED) break;
+    if (!/boundary\s*=/i.test(match[0])) {
+      problems.push(
+        'Part of the message says it is made of several parts but not where they divide (it has no MIME boundary), ' +
+          'so the text in it could not be read.',
+      );
+      break;
     }
   }
   const unknown = new Set<string>();

@@ -353,10 +353,34 @@ describe('structures meant to hang or crash the parser', () => {
     expect(verdict.action).toBe('hold');
   });
 
-  // GAP: a multipart with no boundary parameter yields no text at all from mailparser, and parseMime reports no
-  // problem because the subject was read, so the message passes unscreened instead of being held as unreadable.
-  it.fails('holds a multipart that declares no boundary rather than passing it unread', async () => {
-    await expectHeld(`${HEAD}\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\n${TEXT(NUMBER)}\r\n--x--\r\n`);
+  // A multipart with no boundary parameter yields no text at all from mailparser: it is reported, and its raw text
+  // is screened so the DSL sees what it says.
+  it('holds a multipart that declares no boundary rather than passing it unread', async () => {
+    const verdict = await expectHeld(
+      `${HEAD}\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\n${TEXT(NUMBER)}\r\n--x--\r\n`,
+    );
+    expect(verdict.problems.join('\n')).toMatch(/no MIME boundary/);
+    expect(verdict.findings.map((f) => f.text)).toContain('07700 900123');
+  });
+
+  it('holds a multipart whose parts use another boundary than the one it declares', async () => {
+    const raw = `${HEAD}\r\n${multipart('mixed', [TEXT(NUMBER)], 'real')}`.replace(
+      'boundary="real"',
+      'boundary="decoy"',
+    );
+    const verdict = await expectHeld(raw);
+    expect(verdict.findings.map((f) => f.text)).toContain('07700 900123');
+  });
+
+  it('holds a nested multipart with no boundary beside a readable part', async () => {
+    const nested = `Content-Type: multipart/alternative\r\n\r\n--y\r\n${TEXT(NUMBER)}\r\n--y--`;
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), nested])}`);
+    expect(verdict.problems.join('\n')).toMatch(/no MIME boundary/);
+  });
+
+  it('passes a multipart whose parts are all empty', async () => {
+    const verdict = await screen(`${HEAD}\r\n${multipart('alternative', [TEXT(''), HTML('')])}`);
+    expect(verdict).toMatchObject({ action: 'pass', problems: [] });
   });
 
   it('holds a multipart cut off before its closing boundary', async () => {
