@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractParts, partSources } from '../../src/classifier/extract-parts.js';
 import type { MessageInput, MessagePart } from '../../src/classifier/types.js';
+import { classify } from '../../src/classifier/index.js';
+import { compileYaml, rule } from './fixture-rules.js';
 
 function kinds(input: MessageInput | string): [string, string][] {
   return extractParts(input).map((p) => [p.kind, p.text]);
@@ -142,6 +144,26 @@ describe('extractParts on HTML', () => {
       ['html', '<div>Mine</div>'],
       ['signature', '<div class="gmail_signature" data-smartmail="gmail_signature">Mr H<br>01632 960000</div>'],
     ]);
+  });
+});
+
+describe('parts cut from an HTML body keep their HTML source (the MessagePart contract)', () => {
+  const html =
+    '<div>See you Monday.</div><div class="gmail_signature" data-smartmail="gmail_signature">Mr H<br>Mob:&nbsp;<b>07700</b>&nbsp;900123</div>';
+
+  it('gives a signature cut from HTML source "html" and HTML text', () => {
+    const signature = extractParts({ html }).find((p) => p.kind === 'signature')!;
+    expect(signature.source).toBe('html');
+    expect(signature.text).toMatch(/^<div class="gmail_signature"/);
+    expectExactSubstrings({ html }, extractParts({ html }));
+  });
+
+  it('is screened rendered, so a number split by tags and entities in an HTML signature is found', () => {
+    const rules = compileYaml(rule('mobile', 'detector: { name: phone, types: [mobile] }'));
+    const verdict = classify({ html }, rules);
+    const finding = verdict.findings.find((f) => f.part === 'signature');
+    expect(finding?.detail).toEqual({ numberType: 'mobile', e164: '+447700900123' });
+    expect(finding!.text).toBe('07700</b>&nbsp;900123');
   });
 });
 
