@@ -1,4 +1,4 @@
-// What surrounds a match: `context` raise/lower words within a window of words in the same sentence,
+// What surrounds a match: `context` raise/lower words within a window of words in the same sentence (or a few before),
 // `unless` exceptions tested on the match's sentence, and whether the match sits in a negated clause.
 
 import type { SentenceTest, Span } from './matchers/matcher.js';
@@ -9,12 +9,15 @@ import { SEVERITIES, type Severity } from './types.js';
 
 export interface CompiledContext {
   window: number;
+  /** Sentences before the match's own whose words count too (0: the match's sentence only). */
+  before: number;
   raise: readonly (readonly string[])[];
   lower: readonly (readonly string[])[];
 }
 
 export function compileContext(spec: {
   window: number;
+  before?: number;
   raise: readonly string[];
   lower: readonly string[];
 }): CompiledContext {
@@ -24,7 +27,7 @@ export function compileContext(spec: {
       if (w.length === 0) throw new Error(`"${entry}" has no letters or digits to look for`);
       return w;
     });
-  return { window: spec.window, raise: words(spec.raise), lower: words(spec.lower) };
+  return { window: spec.window, before: spec.before ?? 0, raise: words(spec.raise), lower: words(spec.lower) };
 }
 
 /**
@@ -49,7 +52,8 @@ export function severityInContext(
   const near = (entries: readonly (readonly string[])[]): boolean => {
     for (let i = from; i < to; i++) {
       if (i >= first && i < last) continue;
-      if (ofToken[i] !== sentence) continue;
+      const of = ofToken[i] as number;
+      if (of < 0 || of > sentence || of < sentence - context.before) continue;
       if (entries.some((words) => wordsAt(tokens, i, words, to))) return true;
     }
     return false;

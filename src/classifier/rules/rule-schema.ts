@@ -32,9 +32,13 @@ const exception = z
     message: 'each unless entry needs exactly one of pattern, phrase or words',
   });
 
+/** How many sentences before the match's own its context words may come from ("In bed, bored. Company? 😉"). */
+export const MAX_CONTEXT_REACH = 3;
+
 const context = z
   .object({
     window: z.number().int().min(1).max(50).default(10),
+    before: z.number().int().min(0).max(MAX_CONTEXT_REACH).default(0),
     raise: z.array(text).default([]),
     lower: z.array(text).default([]),
   })

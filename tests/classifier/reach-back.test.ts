@@ -1,5 +1,6 @@
-// An `unless` exception with `before: N` also looks at the N sentences before the match's own, so a surprise
-// named in one sentence excuses "keep it secret" in the next; without it, only the match's sentence counts.
+// `before: N` lets an `unless` exception or `context` words come from the N sentences before the match's own: a
+// surprise named in one sentence excuses "keep it secret" in the next, and a wink standing alone after "I'm in
+// bed" is raised by it. Without it, only the match's sentence counts.
 import { describe, expect, test } from 'vitest';
 import { classify } from '../../src/classifier/index.js';
 import { compileYaml, rule } from './fixture-rules.js';
@@ -37,5 +38,20 @@ describe('unless before:', () => {
       "    unless:\n      - pattern: 'surprise'\n        before: 4\n",
     );
     expect(() => compileYaml(tooFar)).toThrow(/before/);
+  });
+});
+
+describe('context before:', () => {
+  const wink = (before: string) =>
+    rule('wink', "pattern: ';\\)'", `    context:\n      window: 10\n${before}      raise: [bed]\n`);
+  const severity = (text: string, yaml: string) => classify(text, compileYaml(yaml)).findings.map((f) => f.severity);
+
+  test('raises a match from a word in the sentence before', () => {
+    expect(severity('In bed, bored. ;)', wink('      before: 1\n'))).toEqual(['high']);
+    expect(severity('In bed, bored. ;)', wink(''))).toEqual(['medium']);
+  });
+
+  test('stays within the word window and the sentences asked for', () => {
+    expect(severity('In bed. Bored. ;)', wink('      before: 1\n'))).toEqual(['medium']);
   });
 });
