@@ -71,9 +71,10 @@ function categoriesText(item: HeldItem): string {
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, store, upstream, logger } = deps;
   const inFlight = new Map<string, Promise<void>>();
-  const from = config.notifications.from ?? `Chaperone <chaperone@${config.smtp.hostname}>`;
-  const envelopeFrom = /<([^<>]+)>/.exec(from)?.[1] ?? from;
-  const org = config.organisation.name;
+  // Read at each notice, not once: `config` follows reloads (live-config.ts), so a new DSL address, sender or
+  // organisation name applies to the next e-mail.
+  const fromHeader = (): string => config.notifications.from ?? `Chaperone <chaperone@${config.smtp.hostname}>`;
+  const org = (): string => config.organisation.name;
   let warnedNoDsl = false;
 
   function link(item: HeldItem): string {
@@ -95,21 +96,25 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     ].join('\n');
   }
 
-  const signature = ['', '--', `Sent by Chaperone, ${org}'s safeguarding check on outgoing e-mail.`];
+  const signature = (): string[] => ['', '--', `Sent by Chaperone, ${org()}'s safeguarding check on outgoing e-mail.`];
   /** For DSLs and deputies, who can read the held message in the review app. */
-  const footer = [
-    ...signature,
-    `The held message and its subject are left out of this e-mail on purpose: ${
-      config.review.publicUrl ? 'open the link' : 'open the review app'
-    } to read them.`,
-  ].join('\n');
+  const footer = (): string =>
+    [
+      ...signature(),
+      `The held message and its subject are left out of this e-mail on purpose: ${
+        config.review.publicUrl ? 'open the link' : 'open the review app'
+      } to read them.`,
+    ].join('\n');
   /** For the sender, who has no access to the review app: whom to ask instead. */
-  const senderFooter = [
-    ...signature,
-    "If you have a question about it, ask your school's Designated Safeguarding Lead (DSL), giving the reference above.",
-  ].join('\n');
+  const senderFooter = (): string =>
+    [
+      ...signature(),
+      "If you have a question about it, ask your school's Designated Safeguarding Lead (DSL), giving the reference above.",
+    ].join('\n');
 
   async function send(notice: Notice, holdIds: string[]): Promise<boolean> {
+    const from = fromHeader();
+    const envelopeFrom = /<([^<>]+)>/.exec(from)?.[1] ?? from;
     const raw = await new MailComposer({
       from,
       to: notice.to,
@@ -157,7 +162,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         to,
         kind: 'held',
         subject: `Chaperone: a message is waiting for your review (${SEVERITY_LABELS[item.severity]})`,
-        text: [`A message has been held and is waiting for a decision.`, '', itemBlock(item, now), footer].join('\n'),
+        text: [`A message has been held and is waiting for a decision.`, '', itemBlock(item, now), footer()].join('\n'),
       },
       [item.id],
     );
@@ -174,7 +179,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         kind: 'sender-held',
         subject: 'Your e-mail is being checked before it is delivered',
         text: [
-          `Your e-mail to ${item.envelope.rcptTo.join(', ')}, sent ${formatDateTime(item.receivedAt)}, has been held by ${org}'s`,
+          `Your e-mail to ${item.envelope.rcptTo.join(', ')}, sent ${formatDateTime(item.receivedAt)}, has been held by ${org()}'s`,
           'safeguarding check and has not been delivered yet.',
           '',
           "What happens next: the school's Designated Safeguarding Lead (DSL) will look at it. If they release it, it is",
@@ -184,7 +189,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           'If you have a question about it, ask your DSL, giving the reference below.',
           '',
           `Reference: ${item.id}`,
-          ...signature,
+          ...signature(),
         ].join('\n'),
       },
       [item.id],
@@ -240,7 +245,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             `${due.length === 1 ? 'This message is' : 'These messages are'} held and waiting for a decision (oldest first).`,
             '',
             due.map((item) => itemBlock(item, now)).join('\n\n'),
-            footer,
+            footer(),
           ].join('\n'),
         },
         due.map((item) => item.id),
@@ -268,7 +273,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             'Please review, or ask a deputy to: held mail is never sent or deleted without a decision.',
             '',
             due.map((item) => itemBlock(item, now)).join('\n\n'),
-            footer,
+            footer(),
           ].join('\n'),
         },
         due.map((item) => item.id),
@@ -293,12 +298,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           subject: 'Your e-mail was not delivered',
           text: [
             `Your e-mail to ${item.envelope.rcptTo.join(', ')}, sent ${formatDateTime(item.receivedAt)}, was reviewed by`,
-            `${org}'s Designated Safeguarding Lead and has not been delivered.`,
+            `${org()}'s Designated Safeguarding Lead and has not been delivered.`,
             '',
             ...adviceText,
             '',
             `Reference: ${item.id}`,
-            senderFooter,
+            senderFooter(),
           ].join('\n'),
         },
         [item.id],

@@ -8,6 +8,7 @@ import type { HoldStore } from './hold-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { parseListen, type ListenAddress } from './networks.js';
 import { createReviewApp } from './review/app.js';
+import { liveConfig, settingsInForce } from './live-config.js';
 import { createNotifier, type Notifier } from './notifications.js';
 import { openStore, redact } from './open-store.js';
 import { describePolicy } from './policy.js';
@@ -23,8 +24,13 @@ export interface ServeOptions {
   configFile: string;
   /** Default: pino JSON on stdout at the configured level. */
   logger?: Logger;
-  /** Run the review app and scheduler (default true); the relay runs either way. */
+  /** Run the review app (default true); the relay runs either way. */
   review?: boolean;
+  /**
+   * Run the scheduler: notices, digest, overdue reminders, redelivery, retention (default: as `review`). Several
+   * instances sharing one PostgreSQL queue may all run it (each job run is claimed in the store), or leave it to some.
+   */
+  scheduler?: boolean;
   /** Watch config, rule and directory files for changes (default true). */
   watchFiles?: boolean;
 }
@@ -41,7 +47,10 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Settings a reload cannot change on a running listener: they need a restart. */
+/**
+ * Settings a reload cannot change on a running gateway (its sockets, store, upstream and cookies), compared with what
+ * it started with, so every reload repeats the warning until the restart. settingsInForce keeps them as they started.
+ */
 function restartNeeded(previous: Config, next: Config): string[] {
   const keys: string[] = [];
   if (previous.smtp.listen !== next.smtp.listen) keys.push('smtp.listen');
@@ -58,8 +67,8 @@ function restartNeeded(previous: Config, next: Config): string[] {
   ) {
     keys.push('upstream');
   }
-  for (const key of ['review', 'notifications', 'retention'] as const) {
-    if (JSON.stringify(previous[key]) !== JSON.stringify(next[key])) keys.push(key);
+  for (const key of ['listen', 'secureCookies', 'trustProxy'] as const) {
+    if (JSON.stringify(previous.review[key]) !== JSON.stringify(next.review[key])) keys.push(`review.${key}`);
   }
   return keys;
 }
@@ -67,6 +76,10 @@ function restartNeeded(previous: Config, next: Config): string[] {
 export async function serve(options: ServeOptions): Promise<RunningGateway> {
   let set = await loadRelaySet(options.configFile);
   const config = set.config;
+  // The notifier, scheduler, retention and review app read their settings through this view: a reload applies to
+  // them (a new DSL address is e-mailed at the next hold), restart-only settings keep their start-up values.
+  let inForce = config;
+  const live = liveConfig(() => inForce);
   const logger = options.logger ?? createLogger(config.log.level);
   for (const warning of set.relay.directory.warnings) logger.warn({ event: 'directory-row-skipped' }, warning);
 
@@ -84,7 +97,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
       upstreamOptions: config.upstreamOptions,
       hostname: config.smtp.hostname,
     });
-    notifier = createNotifier({ config, store, upstream, logger });
+    notifier = createNotifier({ config: live, store, upstream, logger });
     const relayDeps: RelayDeps = {
       state: () => set.relay,
       store,
@@ -112,7 +125,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     if (options.review !== false) {
       const reviewListen = parseListen(config.review.listen, 'review.listen');
       reviewApp = await createReviewApp({
-        config,
+        config: live,
         store,
         upstream,
         logger,
@@ -124,7 +137,9 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
       const bound = reviewApp.server.address();
       reviewAddress =
         typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : reviewListen;
-      scheduler = startScheduler({ config, store, notifier, logger, upstream });
+    }
+    if (options.scheduler ?? options.review !== false) {
+      scheduler = startScheduler({ config: live, store, notifier, logger, upstream });
     }
 
     const smtpListener = listener;
@@ -133,16 +148,17 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
       load: loadRelaySet,
       logger,
       watchFiles: options.watchFiles,
-      apply(next, previous) {
-        const needRestart = restartNeeded(previous.config, next.config);
+      apply(next) {
+        const needRestart = restartNeeded(config, next.config);
         if (needRestart.length > 0) {
           logger.warn(
             { event: 'restart-needed', keys: needRestart },
-            `changes to ${needRestart.join(', ')} apply after a restart`,
+            `changes to ${needRestart.join(', ')} apply after a restart; everything else in the file applies now`,
           );
         }
         smtpListener.update(next.config.smtp);
         if (options.logger === undefined) logger.level = next.config.log.level;
+        inForce = settingsInForce(config, next.config);
         set = next;
       },
     });
