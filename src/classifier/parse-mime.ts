@@ -3,6 +3,7 @@
 // be read is named in `problems` (the engine holds such mail) rather than silently dropped.
 
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import { mayHaveBidiControls, reordersLatinOrDigits } from './bidi-controls.js';
 import { calendarText, isCalendar } from './calendar-text.js';
 import { decodeCharset } from './decode-charset.js';
 import { htmlToText } from './html-text.js';
@@ -52,8 +53,28 @@ export async function parseMime(raw: Buffer | string): Promise<MessageInput> {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   const budget: AttachedBudget = { texts: MAX_ATTACHED_TEXTS, chars: MAX_ATTACHED_TEXT_CHARS };
   const input = await parseMessage(bytes, 0, budget);
+  // Checked once over everything read, forwarded messages included (their text is in attachedTexts).
+  if (hasReorderedText(input)) {
+    input.problems!.push(
+      'The message contains hidden characters that show letters or numbers in a different order from the way they ' +
+        'are written (right-to-left controls), so what the recipient sees may differ from what was checked.',
+    );
+  }
   if (input.problems?.length === 0) delete input.problems;
   return input;
+}
+
+/** Right-to-left controls over Latin text or digits anywhere the recipient reads (see bidi-controls.ts). */
+function hasReorderedText(input: MessageInput): boolean {
+  const texts = [input.subject, input.text, ...(input.attachmentNames ?? [])];
+  for (const attached of input.attachedTexts ?? []) texts.push(attached.text);
+  for (const text of texts) {
+    if (text !== undefined && mayHaveBidiControls(text) && reordersLatinOrDigits(text)) return true;
+  }
+  // In HTML a control may be written as a character reference, so the rendered text is what is checked.
+  return (
+    input.html !== undefined && mayHaveBidiControls(input.html) && reordersLatinOrDigits(htmlToText(input.html).text)
+  );
 }
 
 async function parseMessage(raw: Buffer, depth: number, budget: AttachedBudget): Promise<MessageInput> {

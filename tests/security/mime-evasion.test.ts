@@ -311,12 +311,43 @@ describe('HTML that shows one thing and says another', () => {
     );
   });
 
-  // GAP: right-to-left override (U+202E) shows "07700 900123" to the pupil while the text holds the digits
-  // reversed; the screener reads the reversed digits and finds no number.
-  it.fails('holds a number written backwards inside a right-to-left override', async () => {
-    await expectHeld(
+  // A right-to-left override (U+202E) shows "07700 900123" to the pupil while the text holds the digits reversed:
+  // the controls are stripped before screening and their use around digits or Latin letters is a problem.
+  it('holds a number written backwards inside a right-to-left override', async () => {
+    const verdict = await expectHeld(
       message('Content-Type: text/plain; charset=utf-8', 'You can reach me on \u202E321009 00770\u202C after school.'),
     );
+    expect(verdict.problems.join('\n')).toMatch(/right-to-left controls/);
+  });
+
+  it.each([
+    ['a right-to-left embedding that swaps the groups of a number', 'Ring me on \u202B900123 07700\u202C tonight.'],
+    ['a right-to-left isolate over words', "Please \u2067parents your tell\u2069 don't."],
+    ['a first-strong isolate that starts right-to-left', 'Call \u2068\u05d0 321009 00770\u2069 later.'],
+    ['an override left open to the end of the line', 'Ring me: \u202E321009 00770'],
+    ['an override hidden behind a left-to-right embedding', 'Ring \u202E\u202A\u202C321009 00770\u202C.'],
+  ])('reports %s', async (_, text) => {
+    const verdict = await expectHeld(message('Content-Type: text/plain; charset=utf-8', text));
+    expect(verdict.problems.join('\n')).toMatch(/right-to-left controls/);
+  });
+
+  it('reports a right-to-left override written as an HTML character reference', async () => {
+    const verdict = await expectHeld(
+      message('Content-Type: text/html; charset=utf-8', '<p>Ring me on &#x202E;321009 00770&#x202C; tonight.</p>'),
+    );
+    expect(verdict.problems.join('\n')).toMatch(/right-to-left controls/);
+  });
+
+  it('reports a right-to-left override in an attachment name', async () => {
+    const part = `Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="=?UTF-8?B?${Buffer.from('homework\u202Efdp.exe').toString('base64')}?="\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=`;
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(verdict.problems.join('\n')).toMatch(/right-to-left controls/);
+  });
+
+  it('passes Arabic or Hebrew text that keeps English and numbers in order with left-to-right controls', async () => {
+    const text = 'مرحبا \u2066Year 9\u2069 الواجب \u202A01632 960000\u202C شكرا\nשלום \u2067שיעורי בית\u2069 ביום שני';
+    const verdict = await screen(message('Content-Type: text/plain; charset=utf-8', text));
+    expect(verdict).toMatchObject({ action: 'pass', problems: [] });
   });
 });
 
