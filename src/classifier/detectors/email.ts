@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
 import { COMMON_WORDS } from '../matchers/common-words.js';
-import { isUnderDomain, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { isUnderDomain, scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
 import { MADE_UP } from './made-up.js';
 import { EVERYDAY_WEBMAIL_NAMES, isWebmailDomain, WEBMAIL_NAMES } from './webmail.js';
 
@@ -52,46 +52,72 @@ export const emailDetector: Detector<EmailOptions> = {
   name: 'email',
   optionsSchema: optionsSchema as z.ZodType<EmailOptions>,
   detect(mapped: MappedText, options: EmailOptions, context: DetectorContext): DetectorHit[] {
-    const text = mapped.text;
     const hits: DetectorHit[] = [];
-    for (const match of text.matchAll(ADDRESS)) {
-      const domain = match[1]!;
-      if (isUnderDomain(domain, context.organisation.domains)) continue;
-      const webmail = isWebmailDomain(domain);
-      if (options.webmailOnly && !webmail) continue;
-      hits.push({
-        start: match.index,
-        end: match.index + match[0].length,
-        detail: { address: match[0], domain, webmail: webmail ? 'yes' : 'no' },
-      });
-    }
-    // Provider names are webmail by definition, so these are reported with or without webmailOnly.
-    if (!PROVIDER_NAMED.test(text)) return hits;
-    for (const match of text.matchAll(ADDRESS_WITHOUT_ENDING)) {
-      const domain = WEBMAIL_NAMES.get(match[2]!)!;
-      hits.push(providerHit(match.index, match.index + match[0].length, match[1]!, domain));
-    }
-    for (const match of text.matchAll(MAILBOX_AFTER_PROVIDER)) {
-      const mailbox = match[4]!.replace(/[.-]+$/, '');
-      const labelled = match[1] !== undefined || match[3] !== 'is';
-      if (!labelled || !isMailboxName(mailbox)) continue;
-      // "my outlook is positive": an everyday word as provider needs a mailbox nobody would write as a word.
-      if (EVERYDAY_WEBMAIL_NAMES.has(match[2]!) && !/[0-9._]/.test(mailbox)) continue;
-      const domain = WEBMAIL_NAMES.get(match[2]!)!;
-      const end = match.index + match[0].length - (match[4]!.length - mailbox.length);
-      hits.push(providerHit(match.index, end, mailbox, domain));
-    }
-    for (const match of text.matchAll(MAILBOX_BEFORE_PROVIDER)) {
-      const mailbox = match[1]!.replace(/[.-]+$/, '');
-      if (!isMailboxName(mailbox)) continue;
-      const end = match.index + match[0].length + (text[match.index + match[0].length] === ')' ? 1 : 0);
-      hits.push(providerHit(match.index, end, mailbox, WEBMAIL_NAMES.get(match[2]!)!));
+    // Read once per part: the webmail and the other-address rules choose from the same addresses.
+    for (const found of scanOnce(mapped, context, addressesIn)) {
+      if (found.written !== undefined) {
+        if (isUnderDomain(found.written.domain, context.organisation.domains)) continue;
+        if (options.webmailOnly && !found.written.webmail) continue;
+      }
+      hits.push({ start: found.start, end: found.end, detail: { ...found.detail } });
     }
     return withoutOverlaps(hits);
   },
 };
 
-function providerHit(start: number, end: number, mailbox: string, domain: string): DetectorHit {
+interface FoundAddress {
+  start: number;
+  end: number;
+  detail: Record<string, string>;
+  /** Set for an address written out in full, which a rule may pass (the school's own domain, or not webmail). */
+  written?: { domain: string; webmail: boolean };
+}
+
+/** Every address in the text, before any rule's settings choose among them. */
+function addressesIn(mapped: MappedText): readonly FoundAddress[] {
+  const text = mapped.text;
+  const found: FoundAddress[] = [];
+  // Both address forms need an '@'; most messages have none, and the scan for them is the detector's dearest.
+  if (text.includes('@')) {
+    for (const match of text.matchAll(ADDRESS)) {
+      const domain = match[1]!;
+      const webmail = isWebmailDomain(domain);
+      found.push({
+        start: match.index,
+        end: match.index + match[0].length,
+        detail: { address: match[0], domain, webmail: webmail ? 'yes' : 'no' },
+        written: { domain, webmail },
+      });
+    }
+  }
+  // Provider names are webmail by definition, so these are reported with or without webmailOnly.
+  if (!PROVIDER_NAMED.test(text)) return found;
+  if (text.includes('@')) {
+    for (const match of text.matchAll(ADDRESS_WITHOUT_ENDING)) {
+      const domain = WEBMAIL_NAMES.get(match[2]!)!;
+      found.push(providerHit(match.index, match.index + match[0].length, match[1]!, domain));
+    }
+  }
+  for (const match of text.matchAll(MAILBOX_AFTER_PROVIDER)) {
+    const mailbox = match[4]!.replace(/[.-]+$/, '');
+    const labelled = match[1] !== undefined || match[3] !== 'is';
+    if (!labelled || !isMailboxName(mailbox)) continue;
+    // "my outlook is positive": an everyday word as provider needs a mailbox nobody would write as a word.
+    if (EVERYDAY_WEBMAIL_NAMES.has(match[2]!) && !/[0-9._]/.test(mailbox)) continue;
+    const domain = WEBMAIL_NAMES.get(match[2]!)!;
+    const end = match.index + match[0].length - (match[4]!.length - mailbox.length);
+    found.push(providerHit(match.index, end, mailbox, domain));
+  }
+  for (const match of text.matchAll(MAILBOX_BEFORE_PROVIDER)) {
+    const mailbox = match[1]!.replace(/[.-]+$/, '');
+    if (!isMailboxName(mailbox)) continue;
+    const end = match.index + match[0].length + (text[match.index + match[0].length] === ')' ? 1 : 0);
+    found.push(providerHit(match.index, end, mailbox, WEBMAIL_NAMES.get(match[2]!)!));
+  }
+  return found;
+}
+
+function providerHit(start: number, end: number, mailbox: string, domain: string): FoundAddress {
   return { start, end, detail: { address: `${mailbox}@${domain}`, domain, webmail: 'yes' } };
 }
 
