@@ -23,6 +23,10 @@ const PAIRS: readonly (readonly [string, string])[] = [
   // Latin letters outside ASCII that pass for ASCII ones
   ['ı', 'i'], ['ȷ', 'j'], ['ɑ', 'a'], ['ɩ', 'i'], ['ʏ', 'y'], ['ɪ', 'i'], ['ᴏ', 'o'], ['ᴄ', 'c'], ['ᴠ', 'v'],
   ['ᴡ', 'w'], ['ᴢ', 'z'],
+  // Latin letter small capitals (Unicode's Phonetic Extensions and Latin Extended-D blocks, by their names "LATIN
+  // LETTER SMALL CAPITAL X"): "fancy text" generators write whole words in them ("ꜱɴᴀᴘᴄʜᴀᴛ"), and NFKC leaves them be.
+  ['ᴀ', 'a'], ['ʙ', 'b'], ['ᴅ', 'd'], ['ᴇ', 'e'], ['ꜰ', 'f'], ['ɢ', 'g'], ['ʜ', 'h'], ['ᴊ', 'j'], ['ᴋ', 'k'],
+  ['ʟ', 'l'], ['ᴍ', 'm'], ['ɴ', 'n'], ['ᴘ', 'p'], ['ǫ', 'q'], ['ʀ', 'r'], ['ꜱ', 's'], ['ᴛ', 't'], ['ᴜ', 'u'],
 ];
 
 /** Look-alike letter -> the lower-case Latin letter(s) it imitates. */

@@ -39,7 +39,21 @@ const COMBINING_MARKS = /\p{M}/gu;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 
-/** Characters with no visible form, used to break words up invisibly ("snap\u200Bchat"). */
+/**
+ * Characters with no visible form, used to break words up invisibly ("snap\u200Bchat", tag characters): Unicode's
+ * Default_Ignorable_Code_Point property, plus the few listed below that some fonts draw as nothing.
+ */
+const DEFAULT_IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
+/** Blank characters that are not Unicode spaces, read as a space ("s⠀n⠀a⠀p" with braille blanks). */
+const BLANKS = new Set([0x2800]);
+/**
+ * Regional indicator letters 🇦..🇿: pairs naming regions are flags ("🇬🇧🇮🇪"); a run of three or more that is not
+ * all flags is a word spelled in them ("🇸🇳🇦🇵" is SN and AP, and AP is no region). Regions as Intl knows them.
+ */
+const REGIONAL_A = 0x1f1e6;
+const REGIONAL_Z = 0x1f1ff;
+const MIN_REGIONAL_WORD = 3;
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 const INVISIBLE = new Set([
   0x00ad, 0x034f, 0x061c, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x180e, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x202a,
   0x202b, 0x202c, 0x202d, 0x202e, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0x3164,
@@ -68,6 +82,18 @@ function foldCharacters(text: string): MappedText {
       const cp = text.codePointAt(i)!;
       const width = cp > 0xffff ? 2 : 1;
       let folded: string;
+      if (cp >= REGIONAL_A && cp <= REGIONAL_Z) {
+        const run = regionalRunLength(text, i, runEnd);
+        if (run >= MIN_REGIONAL_WORD && !allFlags(text, i, run)) {
+          for (let k = 0; k < run; k++, i += 2) {
+            builder.emit(String.fromCharCode(97 + text.codePointAt(i)! - REGIONAL_A), i, i + 2);
+          }
+        } else {
+          builder.emit(text.slice(i, i + run * 2), i, i + run * 2);
+          i += run * 2;
+        }
+        continue;
+      }
       if (cp === 0xfe0e || cp === 0xfe0f) {
         // Variation selectors after a letter or digit (keycap "7️⃣") hide the character; after an emoji they are its style.
         folded = isAsciiAlphanumeric(text.charCodeAt(i - 1)) ? '' : text.slice(i, i + width);
@@ -84,11 +110,41 @@ function foldCharacters(text: string): MappedText {
   return builder.build();
 }
 
+/** How many regional indicator letters run on from `i` (each two UTF-16 units). */
+function regionalRunLength(text: string, i: number, end: number): number {
+  let run = 0;
+  for (let at = i; at < end; at += 2) {
+    const cp = text.codePointAt(at)!;
+    if (cp < REGIONAL_A || cp > REGIONAL_Z) break;
+    run++;
+  }
+  return run;
+}
+
+/** Whether a run of regional indicator letters reads as flags two by two. */
+function allFlags(text: string, i: number, run: number): boolean {
+  if (run % 2 !== 0) return false;
+  for (let k = 0; k < run; k += 2) {
+    const first = text.codePointAt(i + 2 * k)! - REGIONAL_A;
+    const second = text.codePointAt(i + 2 * k + 2)! - REGIONAL_A;
+    const region = String.fromCharCode(65 + first, 65 + second);
+    let known: string | undefined;
+    try {
+      known = REGION_NAMES.of(region);
+    } catch {
+      known = undefined;
+    }
+    if (known === undefined) return false;
+  }
+  return true;
+}
+
 function foldCodePoint(cp: number): string {
-  if (INVISIBLE.has(cp)) return '';
+  if (BLANKS.has(cp)) return ' ';
+  const ch = String.fromCodePoint(cp);
+  if (INVISIBLE.has(cp) || (cp !== 0xfe0e && cp !== 0xfe0f && DEFAULT_IGNORABLE.test(ch))) return '';
   const punctuation = PUNCTUATION.get(cp);
   if (punctuation !== undefined) return punctuation;
-  const ch = String.fromCodePoint(cp);
   const confusable = CONFUSABLE_LETTERS.get(ch);
   if (confusable !== undefined) return confusable;
   // Accented Latin letters lose their accents ("snàpchat") and stray combining marks vanish (strike-through

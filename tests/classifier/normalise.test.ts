@@ -81,6 +81,11 @@ describe('normalise', () => {
     ['t1kt0k', 'tiktok', 't1kt0k'],
     ['y0u tube', 'youtube', 'y0u tube'],
     ['hot mail', 'hotmail', 'hot mail'],
+    ['ꜱɴᴀᴘᴄʜᴀᴛ', 'snapchat', 'ꜱɴᴀᴘᴄʜᴀᴛ'], // small capitals from a "fancy text" generator
+    ['ⓢⓝⓐⓟⓒⓗⓐⓣ', 'snapchat', 'ⓢⓝⓐⓟⓒⓗⓐⓣ'],
+    ['🇸🇳🇦🇵🇨🇭🇦🇹', 'snapchat', '🇸🇳🇦🇵🇨🇭🇦🇹'], // regional indicator letters
+    ['snap\u{E0020}chat', 'snapchat', 'snap\u{E0020}chat'], // a tag character
+    ['s⠀n⠀a⠀p⠀c⠀h⠀a⠀t', 'snapchat', 's⠀n⠀a⠀p⠀c⠀h⠀a⠀t'], // braille blanks
   ];
   it.each(names)('reads the disguised name in %j as %j, mapped back to %j', (written, name, source) => {
     const mapped = normalise(written);
@@ -96,6 +101,7 @@ describe('normalise', () => {
     'the o2 arena',
     'look at this dot com bubble',
     'kisses 😘❤️',
+    'go team 🇬🇧🇮🇪',
     'Room 101 at 3.30',
     'that was a snap decision',
     'a cold snap this week',
