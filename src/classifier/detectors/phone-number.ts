@@ -87,6 +87,17 @@ function readDigits(digits: string): ReadNumber | undefined {
   return { type: typeName(number), e164 };
 }
 
+/**
+ * A North American number written without its +1 ("(415) 333-1604", "920-450-8099"): read as one only when the
+ * sentence offers it as a number (the caller checks), since ten digits grouped 3-3-4 are also ids and codes.
+ */
+export function readNorthAmericanNumber(written: string, budget: ParseBudget): ReadNumber | undefined {
+  const digits = dialledDigits(written);
+  if (digits.length !== 10 || !NORTH_AMERICAN_GROUPING.test(written.trim())) return undefined;
+  if (budget.parses-- <= 0) return undefined;
+  return lookUp('+1' + digits);
+}
+
 /** The E.164 form of a number written in any format, or undefined when it is not one (organisation settings). */
 export function e164Of(written: string): string | undefined {
   return parsePhoneNumberFromString(dialledDigits(written), 'GB')?.number;

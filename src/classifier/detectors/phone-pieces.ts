@@ -16,10 +16,10 @@ const NOT_DIGIT = /[^0-9]/g;
 const CONTINUING =
   /\b(?:then|rest|followed|next|last|second|third|final|other|remaining|plus|ending|ends|finally|more)\b|[+&]|\.\.|-/;
 /** "my number is", "call me on", "text": the pieces that follow are a number, even joined by a bare "and" or ",". */
-const PHONE_CUE =
+export const PHONE_CUE =
   /\b(?:number|no|num|mobile|mob|phone|cell|tel|telephone|call|ring|text|txt|whatsapp|digits|contact|reach)\b[^.!?\n]{0,30}$/;
 /** How far before the first piece PHONE_CUE is looked for. */
-const CUE_WINDOW = 40;
+export const CUE_WINDOW = 40;
 /** A link is short; longer text between two groups is a sentence, not a pause in a number. */
 const MAX_LINK_CHARS = 40;
 /** Pieces joined into one number at most; "07700 then 900 then 123" is three. */

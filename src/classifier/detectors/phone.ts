@@ -11,10 +11,11 @@ import {
   MAX_DIGITS,
   MIN_DIGITS,
   MAX_NUMBER_PARSES,
+  readNorthAmericanNumber,
   readNumber,
   type ParseBudget,
 } from './phone-number.js';
-import { findPiecedNumbers } from './phone-pieces.js';
+import { CUE_WINDOW, findPiecedNumbers, PHONE_CUE } from './phone-pieces.js';
 
 export { MAX_NUMBER_PARSES } from './phone-number.js';
 
@@ -103,7 +104,13 @@ function numbersIn(mapped: MappedText): readonly FoundNumber[] {
   const found: FoundNumber[] = [];
   for (const match of text.matchAll(CANDIDATE)) {
     if (DATE_LIKE.test(match[0]) || isLabelledIdentifier(text, match.index)) continue;
-    found.push(...readNumbers(match[0], match.index, budget));
+    const numbers = readNumbers(match[0], match.index, budget);
+    if (numbers.length === 0 && offeredAsNumber(text, match.index)) {
+      // "here's my number: 571 722 9755": offered as a number, so a North American one is read as such.
+      const number = readNorthAmericanNumber(match[0], budget);
+      if (number !== undefined) numbers.push({ start: match.index, end: match.index + match[0].length, ...number });
+    }
+    found.push(...numbers);
   }
   for (const match of text.matchAll(LETTER_FILLED)) {
     if (countDigits(match[0]) < MIN_FILLED_DIGITS || isLabelledIdentifier(text, match.index)) continue;
@@ -199,6 +206,11 @@ function countDigits(text: string): number {
     if (code >= 48 && code <= 57) count++;
   }
   return count;
+}
+
+/** "my number is", "call me on", "text": the words just before `start` offer what follows as a phone number. */
+function offeredAsNumber(text: string, start: number): boolean {
+  return PHONE_CUE.test(text.slice(Math.max(0, start - CUE_WINDOW), start));
 }
 
 function isLabelledIdentifier(text: string, start: number): boolean {

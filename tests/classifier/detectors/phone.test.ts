@@ -67,6 +67,16 @@ describe('phone detector', () => {
     expect(detect(phone, text)).toEqual([{ written, detail: { numberType: 'mobile', e164: '+447700900123' } }]);
   });
 
+  it.each([
+    ['call me: (415) 333-1604', '(415) 333-1604'],
+    ['my cell is 415.333.1604', '415.333.1604'],
+    ['text me on 920-450-8099', '920-450-8099'],
+  ])('reads a North American number offered as one in %j', (text, written) => {
+    expect(detect(phone, text).map((f) => [f.written, f.detail.numberType])).toEqual([
+      [written, 'fixed-line-or-mobile'],
+    ]);
+  });
+
   it('finds two numbers written side by side as two', () => {
     expect(detect(phone, '07700 900123 07700 900124').map((f) => f.written)).toEqual(['07700 900123', '07700 900124']);
     expect(detect(phone, '07946746291/07880867867').map((f) => f.written)).toEqual(['07946746291', '07880867867']);
@@ -97,7 +107,8 @@ describe('phone detector', () => {
     'lessons between 0930 and 1030 then 1130',
     'codes 0123, 4567 and 890 are on the sheet',
     'scores 0113, 496 and 0123',
-    'call our Houston office on (713) 853-6450',
+    'our Houston office is (713) 853-6450',
+    'the code is 415 333 1604',
     'the screen is 1920x1080x60',
     'times 10:30, 11:45 then 13:00',
     'the table: 07700 | 900 | 123',
