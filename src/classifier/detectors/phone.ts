@@ -62,6 +62,12 @@ const SEPARATOR_RUN = new RegExp(String.raw`(?:[ \t\-./()*~_]|${FILLER})+`, 'gu'
  */
 const LETTER_FILLED = /(?<![0-9a-z])[0-9]{1,6}([a-z])[0-9]{1,6}(?:\1[0-9]{1,6}){1,14}(?![0-9a-z])/g;
 const MIN_FILLED_DIGITS = 10;
+/**
+ * A number broken over two lines, as a mail client wraps a long line ("call me on 07700\n900123"). Read only when
+ * the words before offer it as a number: a column of figures is not one number.
+ */
+const WRAPPED =
+  /(?<![0-9a-z+_@£$€#])\+?[0-9](?:[ \t\-.]?[0-9]){3,10}[ \t]*\r?\n[ \t]*[0-9](?:[ \t\-.]?[0-9]){2,10}(?![0-9])/g;
 /** Written like a date ("12/03/2024", "01.02.24"): never read as a number. */
 const DATE_LIKE = /^\(?[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{2,4}\)?$/;
 /** Labels that say the digits after them are an identifier, not something to ring. */
@@ -117,11 +123,17 @@ function numbersIn(mapped: MappedText): readonly FoundNumber[] {
     const number = readNumber(match[0], false, budget);
     if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
   }
+  for (const match of text.matchAll(WRAPPED)) {
+    if (budget.parses <= 0) break;
+    if (!offeredAsNumber(text, match.index)) continue;
+    const number = readNumber(match[0], false, budget);
+    if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
+  }
   found.sort((a, b) => a.start - b.start);
   for (const pieced of findPiecedNumbers(text, found, budget)) {
     if (!isLabelledIdentifier(text, pieced.start)) found.push(pieced);
   }
-  return found.sort((a, b) => a.start - b.start);
+  return withoutOverlaps(found.sort((a, b) => a.start - b.start));
 }
 
 /** North American numbers cannot be told apart: such a number counts as either type. */
@@ -206,6 +218,16 @@ function countDigits(text: string): number {
     if (code >= 48 && code <= 57) count++;
   }
   return count;
+}
+
+/** One number per stretch of text, the first read (sorted input). */
+function withoutOverlaps(numbers: FoundNumber[]): FoundNumber[] {
+  const kept: FoundNumber[] = [];
+  for (const number of numbers) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || number.start >= last.end) kept.push(number);
+  }
+  return kept;
 }
 
 /** "my number is", "call me on", "text": the words just before `start` offer what follows as a phone number. */
