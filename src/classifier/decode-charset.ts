@@ -1,5 +1,7 @@
 // Bytes in a declared charset -> text, for the parts mailparser hands over undecoded (attachments).
 
+import { TextDecoder } from 'node:util';
+
 /**
  * Node 20's TextDecoder decodes windows-1252 (which the WHATWG Encoding Standard also makes of "latin1",
  * "iso-8859-1" and "us-ascii") as ISO-8859-1, so 0x80-0x9F come out as C1 controls: "Don\x92t" would not read as

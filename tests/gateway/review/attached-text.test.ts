@@ -30,7 +30,6 @@ describe('the message page for a message held for its attachments', () => {
         {
           filename: 'reading-list.txt',
           content: 'Text me on 07700 900123 if you get stuck.',
-          contentType: 'text/plain',
         },
       ],
     });
