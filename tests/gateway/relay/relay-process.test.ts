@@ -17,6 +17,7 @@ import {
   sendMessage,
   startSink,
   waitFor,
+  withoutChaperoneHeaders,
   type Sink,
   type TestSetup,
 } from './harness.js';
@@ -101,7 +102,8 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))('relay
     try {
       const item = await store.getHold(id);
       expect(item?.state).toBe('held');
-      expect((await store.getRaw(id))?.toString('utf8')).toBe(FLAGGED);
+      // The message as sent, under the relay's own Received line.
+      expect(withoutChaperoneHeaders((await store.getRaw(id))!).toString('utf8')).toBe(FLAGGED);
     } finally {
       await store.close();
     }
