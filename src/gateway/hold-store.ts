@@ -139,6 +139,9 @@ export interface RuleFeedbackCount {
   findings: number;
 }
 
+/** How long a claimed job run is remembered: longer than any job's period (a day for the digest). */
+export const JOB_RUN_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
 export class StateConflictError extends Error {
   constructor(
     readonly holdId: string,
@@ -173,6 +176,12 @@ export interface HoldStore {
   markNotified(id: string, kind: 'dsl' | 'overdue', at: Date): Promise<void>;
   /** Deletes decided items decided before `before` (raw message included); audit entries stay. Returns how many. */
   purgeDecided(before: Date): Promise<number>;
+  /**
+   * Claims one run of a scheduled job, e.g. ('digest', '2026-03-02T16:00'): true for exactly one caller among all the
+   * processes sharing the store, which then runs it; the others skip that run. Claims older than JOB_RUN_KEEP_MS of
+   * the same job are forgotten.
+   */
+  claimJobRun(job: string, period: string, at: Date): Promise<boolean>;
 
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(filter?: AuditFilter): Promise<StoredAuditEntry[]>;

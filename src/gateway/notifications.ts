@@ -38,6 +38,12 @@ export interface NotifierDeps {
 
 /** Items looked at per scheduler pass; a queue longer than this is caught up over the following passes. */
 export const MAX_ITEMS_PER_PASS = 500;
+/**
+ * A hold younger than this is left to the relay that stored it: its immediate notice may still be on the way (an
+ * upstream can take upstreamOptions.timeoutSeconds, 60 by default, to answer), and the scheduler of another instance
+ * sharing the store, which cannot see that, would send a second copy.
+ */
+export const PENDING_GRACE_MS = 2 * 60_000;
 /** Items listed in one digest or overdue e-mail (the rest are in the app, and in the next e-mail). */
 export const MAX_ITEMS_PER_EMAIL = 100;
 
@@ -223,6 +229,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       let sent = 0;
       for (const item of await waitingItems()) {
         if (item.dslNotifiedAt || !isImmediate(item) || inFlight.has(item.id)) continue;
+        if (now.getTime() - item.receivedAt.getTime() < PENDING_GRACE_MS) continue;
         if (await notifyDslNow(item, now)) sent++;
         else break;
       }

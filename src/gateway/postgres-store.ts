@@ -2,6 +2,7 @@
 // Every state change is a single conditional UPDATE, so concurrent instances never overwrite each other's decisions.
 import pg from 'pg';
 import {
+  JOB_RUN_KEEP_MS,
   StateConflictError,
   type AuditEntry,
   type AuditFilter,
@@ -297,6 +298,19 @@ export class PostgresStore implements HoldStore {
       [id, at, new Date(at.getTime() - DELIVERY_CLAIM_TIMEOUT_MS)],
     );
     return result.rowCount === 1;
+  }
+
+  async claimJobRun(job: string, period: string, at: Date): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO job_runs (job, period, claimed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [job, period, at],
+    );
+    if (result.rowCount !== 1) return false;
+    await this.pool.query(`DELETE FROM job_runs WHERE job = $1 AND claimed_at < $2`, [
+      job,
+      new Date(at.getTime() - JOB_RUN_KEEP_MS),
+    ]);
+    return true;
   }
 
   async recordDelivery(id: string, outcome: DeliveryOutcome): Promise<void> {

@@ -1,5 +1,7 @@
 // The review side's clockwork: retries of missed DSL notices, the daily digest, overdue re-notices, retention and
 // expired sessions, run on one timer. Each job's failure is logged and retried next pass; none stops the others.
+// Several instances may share one store (PostgreSQL): each run of a job is claimed in the store first, so only one
+// instance sends a given digest or reminder.
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { HoldStore } from './hold-store.js';
@@ -39,6 +41,14 @@ export function latestDigestSlot(digestAt: string, now: Date): Date {
     : new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, hours, minutes);
 }
 
+/** Periods a job run is claimed for: the minute for the every-pass jobs, the hour for housekeeping. */
+function minuteOf(at: Date): string {
+  return at.toISOString().slice(0, 16);
+}
+function hourOf(at: Date): string {
+  return at.toISOString().slice(0, 13);
+}
+
 function isSchoolDay(at: Date): boolean {
   return at.getDay() !== 0 && at.getDay() !== 6;
 }
@@ -51,8 +61,13 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   let running: Promise<void> | undefined;
   let stopped = false;
 
-  async function job(name: string, work: () => Promise<unknown>): Promise<void> {
+  /** Runs a job if this instance claims its run for `period`; another instance that claimed it runs it instead. */
+  async function job(name: string, period: string, at: Date, work: () => Promise<unknown>): Promise<void> {
     try {
+      if (!(await store.claimJobRun(name, period, at))) {
+        logger.debug({ job: name, period }, 'scheduled job run claimed by another instance');
+        return;
+      }
       const result = await work();
       if (typeof result === 'number' && result > 0) logger.info({ job: name, count: result }, 'scheduled job done');
     } catch (error) {
@@ -62,22 +77,29 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
   async function pass(): Promise<void> {
     const at = now();
-    await job('pending-notices', () => notifier.sendPending(at));
+    const minute = minuteOf(at);
+    await job('pending-notices', minute, at, () => notifier.sendPending(at));
     const slot = latestDigestSlot(config.notifications.digestAt, at);
     if (slot.getTime() > lastDigestSlot) {
       lastDigestSlot = slot.getTime();
       // Weekend holds go into Monday's digest; urgent ones were sent at once regardless.
-      if (isSchoolDay(slot)) await job('digest', () => notifier.sendDigest(at));
+      if (isSchoolDay(slot)) await job('digest', slot.toISOString(), at, () => notifier.sendDigest(at));
     }
-    await job('overdue', () => notifier.sendOverdue(at));
+    await job('overdue', minute, at, () => notifier.sendOverdue(at));
     const upstream = deps.upstream;
     if (upstream) {
-      await job('redelivery', async () => (await retryFailedDeliveries({ store, upstream, now, logger })).delivered.length);
+      // Each redelivery is also claimed per message (claimDelivery), so this claim only saves the others the look.
+      await job(
+        'redelivery',
+        minute,
+        at,
+        async () => (await retryFailedDeliveries({ store, upstream, now, logger })).delivered.length,
+      );
     }
     if (at.getTime() - lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
       lastHousekeeping = at.getTime();
-      await job('retention', () => purgeExpired({ config, store }, at));
-      await job('sessions', () => store.deleteExpiredSessions(at));
+      await job('retention', hourOf(at), at, () => purgeExpired({ config, store }, at));
+      await job('sessions', hourOf(at), at, () => store.deleteExpiredSessions(at));
     }
   }
 

@@ -168,6 +168,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
         event: 'started',
         smtp: `${listener.address.host}:${listener.address.port}`,
         review: reviewAddress === undefined ? undefined : `${reviewAddress.host}:${reviewAddress.port}`,
+        scheduler: scheduler !== undefined,
         upstream: describeUpstream(config.upstream),
         storage: redact(config.storage),
         rules: set.ruleCount,

@@ -2,6 +2,7 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
+  JOB_RUN_KEEP_MS,
   StateConflictError,
   type AuditEntry,
   type AuditFilter,
@@ -232,6 +233,19 @@ export class SqliteStore implements HoldStore {
          AND (delivery_claimed_at IS NULL OR delivery_claimed_at <= ?)`,
     ).run(at.getTime(), id, at.getTime() - DELIVERY_CLAIM_TIMEOUT_MS);
     return result.changes === 1;
+  }
+
+  async claimJobRun(job: string, period: string, at: Date): Promise<boolean> {
+    const claimed =
+      this.statement(`INSERT INTO job_runs (job, period, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(
+        job,
+        period,
+        at.getTime(),
+      ).changes === 1;
+    if (claimed) {
+      this.statement(`DELETE FROM job_runs WHERE job = ? AND claimed_at < ?`).run(job, at.getTime() - JOB_RUN_KEEP_MS);
+    }
+    return claimed;
   }
 
   async recordDelivery(id: string, outcome: DeliveryOutcome): Promise<void> {

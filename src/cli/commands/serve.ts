@@ -2,7 +2,7 @@
 import { chooseConfigFile } from '../../config/config-file.js';
 import { serve } from '../../gateway/serve.js';
 
-const USAGE = `Usage: chaperone serve [--config FILE]
+const USAGE = `Usage: chaperone serve [--config FILE] [--no-watch] [--no-review] [--no-scheduler]
 
 Runs the SMTP relay (smtp.listen), the review app (review.listen) and its scheduler.
 Without --config it uses the file named by the CHAPERONE_CONFIG environment variable, else config/default.yaml of
@@ -10,6 +10,9 @@ the installation: a sample school, SQLite under ./data, mail delivered to the fo
 
   -c, --config FILE   the chaperone.yaml to run with
       --no-watch      do not reload when the config, rule or directory files change (SIGHUP still reloads)
+      --no-review     do not run the review app (for a relay-only instance; another instance serves the app)
+      --no-scheduler  do not run the scheduled jobs (notices, digest, overdue reminders, redelivery, retention);
+                      instances sharing one PostgreSQL queue may all run them: each run is claimed once
   -h, --help          this help
 
 Signals: SIGHUP reloads rules, directory and policy; SIGTERM or SIGINT finishes messages in progress and exits.`;
@@ -17,15 +20,19 @@ Signals: SIGHUP reloads rules, directory and policy; SIGTERM or SIGINT finishes 
 interface ServeArgs {
   configFile?: string;
   watch: boolean;
+  review: boolean;
+  scheduler: boolean;
   help: boolean;
 }
 
 function parseArgs(args: string[]): ServeArgs | string {
-  const parsed: ServeArgs = { watch: true, help: false };
+  const parsed: ServeArgs = { watch: true, review: true, scheduler: true, help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '-h' || arg === '--help') parsed.help = true;
     else if (arg === '--no-watch') parsed.watch = false;
+    else if (arg === '--no-review') parsed.review = false;
+    else if (arg === '--no-scheduler') parsed.scheduler = false;
     else if (arg === '-c' || arg === '--config') {
       const value = args[++i];
       if (value === undefined || value === '') return `${arg} needs a file name`;
@@ -49,7 +56,12 @@ export async function run(args: string[]): Promise<number> {
   const configFile = chooseConfigFile(parsed.configFile, 'sample').file!;
   let gateway: Awaited<ReturnType<typeof serve>>;
   try {
-    gateway = await serve({ configFile, watchFiles: parsed.watch });
+    gateway = await serve({
+      configFile,
+      watchFiles: parsed.watch,
+      review: parsed.review,
+      scheduler: parsed.scheduler,
+    });
   } catch (error) {
     console.error(`chaperone serve: ${error instanceof Error ? error.message : String(error)}`);
     return 2;

@@ -116,4 +116,18 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'scheduled job runs, claimed once across instances',
+    // Several relays sharing one queue each run the scheduler; the instance whose insert succeeds runs the job.
+    sql: `
+CREATE TABLE job_runs (
+  job        TEXT NOT NULL,
+  period     TEXT NOT NULL,
+  claimed_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (job, period)
+);
+CREATE INDEX job_runs_claimed ON job_runs (job, claimed_at);
+`,
+  },
 ];

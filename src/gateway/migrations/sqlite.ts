@@ -124,4 +124,18 @@ WHEN NEW.seq IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE seq = NEW.seq)
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be replaced'); END;
 `,
   },
+  {
+    version: 3,
+    name: 'scheduled job runs, claimed once across instances',
+    // Several relays sharing one store each run the scheduler; the instance whose insert succeeds runs the job.
+    sql: `
+CREATE TABLE job_runs (
+  job        TEXT NOT NULL,
+  period     TEXT NOT NULL,
+  claimed_at INTEGER NOT NULL,
+  PRIMARY KEY (job, period)
+) STRICT;
+CREATE INDEX job_runs_claimed ON job_runs (job, claimed_at);
+`,
+  },
 ];

@@ -281,6 +281,20 @@ export function describeHoldStore(name: string, create: () => Promise<StoreUnder
       expect(await store.purgeDecided(cutOff)).toBe(0);
     });
 
+    it('lets exactly one of several instances claim each run of a scheduled job', async () => {
+      const [a, b, c] = [store, await second(), await second()];
+      const at = new Date('2026-03-02T16:00:30Z');
+      const claims = await Promise.all([a, b, c, a, b, c].map((s) => s.claimJobRun('digest', '2026-03-02T16:00', at)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      // Another period, or another job in the same period, is a run of its own.
+      expect(await b.claimJobRun('digest', '2026-03-03T16:00', at)).toBe(true);
+      expect(await c.claimJobRun('overdue', '2026-03-02T16:00', at)).toBe(true);
+      // Old claims are forgotten once a newer run of the job is claimed (the period is never reused).
+      const later = new Date(at.getTime() + 8 * 24 * 60 * 60 * 1000);
+      expect(await a.claimJobRun('digest', '2026-03-10T16:00', later)).toBe(true);
+      expect(await a.claimJobRun('digest', '2026-03-02T16:00', later)).toBe(true);
+    });
+
     it('keeps finding feedback once per reviewer and counts it per rule', async () => {
       const first = makeHold();
       const second = makeHold({ rules: [{ rule: 'personal-mobile', category: 'contact-details' }] });
