@@ -32,6 +32,19 @@ export const PLATFORMS: readonly Platform[] = [
   { name: 'steam', words: ['steam'], everydayWords: ['steam'] },
   { name: 'xbox', words: ['xbox live', 'xbox', 'gamertag', 'gamer tag'] },
   { name: 'playstation', words: ['playstation network', 'playstation', 'psn', 'ps5', 'ps4'] },
+  // Games and apps where children and adults meet: accounts there are as private as any messenger.
+  { name: 'roblox', words: ['roblox'] },
+  { name: 'minecraft', words: ['minecraft'] },
+  { name: 'fortnite', words: ['fortnite', 'epic games'] },
+  { name: 'nintendo', words: ['nintendo', 'nintendo switch', 'friend code'] },
+  { name: 'yubo', words: ['yubo'] },
+  { name: 'vsco', words: ['vsco'] },
+  { name: 'pinterest', words: ['pinterest'] },
+  { name: 'soundcloud', words: ['soundcloud'] },
+  { name: 'bluesky', words: ['bluesky', 'bsky'] },
+  { name: 'mastodon', words: ['mastodon'] },
+  { name: 'wechat', words: ['wechat'] },
+  { name: 'viber', words: ['viber'] },
 ];
 
 export interface ProfileLink {
@@ -46,6 +59,7 @@ const NOT_PROFILES = new Set([
   'photo.php', 'story.php', 'hashtag', 'search', 'home', 'intent', 'i', 'settings', 'notifications', 'messages',
   'directory', 'videos', 'shorts', 'playlist', 'embed', 'results', 'feed', 'gaming', 'discover', 'tag', 'music',
   'business', 'ads', 'developers', 'jobs', 'careers', 'blog', 'download', 'downloads', 'features', 'support',
+  'pin', 'ideas', 'today', 'charts', 'upload', 'stream', 'you', 'games', 'catalog', 'discover',
 ]); // prettier-ignore
 
 /** The platform and handle a link points at, when it is a profile, invite or chat link. */
@@ -123,6 +137,19 @@ export function profileOfLink(host: string, path: string): ProfileLink | undefin
       return profile('steam', first === 'id' || first === 'profiles' ? segments[1] : undefined);
     case 'join.skype.com':
       return profile('skype', first);
+    case 'roblox.com':
+    case 'web.roblox.com':
+      return profile('roblox', first === 'users' ? segments[1] : undefined);
+    case 'vsco.co':
+      return profile('vsco', first);
+    case 'pinterest.com':
+    case 'pinterest.co.uk':
+    case 'uk.pinterest.com':
+      return profile('pinterest', segments.length === 1 ? first : undefined);
+    case 'soundcloud.com':
+      return profile('soundcloud', first);
+    case 'bsky.app':
+      return profile('bluesky', first === 'profile' ? segments[1] : undefined);
     default:
       return undefined;
   }

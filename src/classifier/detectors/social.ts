@@ -110,6 +110,9 @@ const NOT_HANDLES = new Set(
   posts story stories feed link links video videos handle username name server app site`.split(/\s+/),
 );
 
+/** A Nintendo Switch friend code ("SW-1234-5678-9012"): the format is the platform's own, so no name is needed. */
+const FRIEND_CODE = /(?<![a-z0-9])sw[- ]?([0-9]{4})[- ]([0-9]{4})[- ]([0-9]{4})(?![0-9])/g;
+
 const FOLLOWED_BY_DIGITS = /^[ \t\-.]{0,3}[0-9]/;
 
 export const socialDetector: Detector<SocialOptions> = {
@@ -128,6 +131,9 @@ export const socialDetector: Detector<SocialOptions> = {
     for (const link of scanOnce(mapped, context, linksIn)) {
       const profile = profileOfLink(link.host, link.path);
       if (profile !== undefined) add(link.start, link.end, profile.platform, profile.handle);
+    }
+    for (const match of text.matchAll(FRIEND_CODE)) {
+      add(match.index, match.index + match[0].length, 'nintendo', `sw-${match[1]}-${match[2]}-${match[3]}`);
     }
     for (const stretch of stretchesNamingPlatforms(text)) {
       const part = text.slice(stretch.start, stretch.end);

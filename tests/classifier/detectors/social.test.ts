@@ -48,6 +48,15 @@ describe('social detector', () => {
     ['add me on discord, my tag is hughesy#1234', 'discord, my tag is hughesy#1234', 'discord', 'hughesy#1234'],
     ['ig → fiona.swims', 'ig → fiona.swims', 'instagram', 'fiona.swims'],
     ['snap 👉 mrh_22', 'snap 👉 mrh_22', 'snapchat', 'mrh_22'],
+    // games and apps where children and adults meet
+    ['my roblox is jhughes99', 'my roblox is jhughes99', 'roblox', 'jhughes99'],
+    ['roblox.com/users/123456/profile', 'roblox.com/users/123456/profile', 'roblox', '123456'],
+    ['my minecraft name is jhughes99', 'my minecraft name is jhughes99', 'minecraft', 'jhughes99'],
+    ['my switch code: SW-1234-5678-9012', 'SW-1234-5678-9012', 'nintendo', 'sw-1234-5678-9012'],
+    ['add me on yubo: fiona_s', 'add me on yubo: fiona_s', 'yubo', 'fiona_s'],
+    ['vsco.co/fionaswims', 'vsco.co/fionaswims', 'vsco', 'fionaswims'],
+    ['my bluesky is @fiona.bsky.social', 'my bluesky is @fiona.bsky.social', 'bluesky', 'fiona.bsky.social'],
+    ['pinterest.com/fionaswims', 'pinterest.com/fionaswims', 'pinterest', 'fionaswims'],
     // disguised platform names
     ['sn@pchat: mrh_22', 'sn@pchat: mrh_22', 'snapchat', 'mrh_22'],
     ['f@cebook: jo.hughes', 'f@cebook: jo.hughes', 'facebook', 'jo.hughes'],
@@ -100,6 +109,9 @@ describe('social detector', () => {
     'I put it on YouTube as homework',
     'a 5 gram weight',
     'the gram is a unit of mass',
+    'we play minecraft in computing club',
+    'pinterest.com/pin/12345',
+    'soundcloud.com/discover',
   ])('reports nothing in %j', (text) => {
     expect(detect(social, text)).toEqual([]);
   });
