@@ -3,6 +3,7 @@
 // be read is named in `problems` (the engine holds such mail) rather than silently dropped.
 
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import { readPlainMail, type PlainMail } from './plain-mime.js';
 import { mayHaveBidiControls, reordersLatinOrDigits } from './bidi-controls.js';
 import { calendarText, isCalendar } from './calendar-text.js';
 import { decodeCharset } from './decode-charset.js';
@@ -88,9 +89,10 @@ async function parseMessage(raw: Buffer, depth: number, budget: AttachedBudget):
   }
   problems.push(...structureProblems(bytes));
 
-  let mail: ParsedMail;
+  let mail: ParsedMail | PlainMail;
   try {
-    mail = await simpleParser(bytes, PARSER_OPTIONS);
+    // Most school mail is plain text, or text with its HTML alternative: read that without mailparser's streams.
+    mail = readPlainMail(bytes) ?? (await simpleParser(bytes, PARSER_OPTIONS));
   } catch (error) {
     // mailparser refuses some structures outright (too many parts, huge headers): screen the raw text instead.
     problems.push(
@@ -230,7 +232,7 @@ function decodeText(attachment: Attachment): string {
 }
 
 /** mailparser found no text/plain, no HTML and no attachment: not even an empty part. */
-function nothingRead(mail: ParsedMail): boolean {
+function nothingRead(mail: ParsedMail | PlainMail): boolean {
   return mail.text === undefined && typeof mail.html !== 'string' && mail.attachments.length === 0;
 }
 
