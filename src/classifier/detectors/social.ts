@@ -58,8 +58,26 @@ const ON_PLATFORM_AS = new RegExp(
   'g',
 );
 
-/** The ways people give an account in words, each with a named `platform` and `handle` (and maybe `label`). */
-const FORMS: readonly RegExp[] = [
+/**
+ * The ways people give an account in words, each with a named `platform` and `handle` (and maybe `label`). These
+ * start with the platform's name, so they are tried only where one stands (sticky, at each name found).
+ */
+const FORMS_AT_PLATFORM: readonly RegExp[] = [
+  // "snap: mr.h", "insta - @jo", "discord username jo#1234", "gamertag is xX_jo_Xx"
+  new RegExp(
+    String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|${ARROW}|\s(?:handle|username|name|id|tag)\s+is)\s*${HANDLE}${E}`,
+    'y',
+  ),
+  // "insta @jo", "on tiktok @mrh"
+  new RegExp(String.raw`${B}${PLATFORM}\s+(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})${E}`, 'y'),
+  // "snap me: mrh_22", "whatsapp me at jo.b"
+  new RegExp(String.raw`${B}${PLATFORM}\s+(?:me|us)\s*(?::|-|at\b|on\b|@)\s*${HANDLE}${E}`, 'y'),
+  // "add me on discord, my tag is hughesy#1234", "on snap - username: mrh22"
+  new RegExp(String.raw`${B}${PLATFORM}\s*[,;:\-]?\s+(?:my|the|our)\s+${LABEL}\s*(?:is|:|=|-)?\s*${HANDLE}${E}`, 'y'),
+];
+
+/** Forms with words before the platform's name, run over the stretch of text around each name. */
+const FORMS_AROUND_PLATFORM: readonly RegExp[] = [
   // "my insta is jhughes_99", "my snapchat username: mr.h", "my TikTok, @fiona", "my Insta (fionaswims)"
   new RegExp(String.raw`${B}(?:my|our)\s+${PLATFORM}(?:\s+${LABEL})?${IS}${HANDLE}${E}`, 'g'),
   // "add me on snap: mr.h", "follow me on tiktok @mrh", "find me on insta - fiona.swims"
@@ -67,37 +85,31 @@ const FORMS: readonly RegExp[] = [
     String.raw`${B}(?:(?:add|follow|find|message|msg|dm|inbox|text|contact|reach|hit|catch|chat\s+to|talk\s+to|search(?:\s+for)?)\s+(?:me|us)\s+(?:up\s+)?|hmu\s+)(?:on|at|via|through|over)\s+${PLATFORM}\s*(?:[:,(]|\s-|at\b|as\b|-\s+it'?s)?\s*${HANDLE}${E}`,
     'g',
   ),
-  // "snap: mr.h", "insta - @jo", "discord username jo#1234", "gamertag is xX_jo_Xx"
-  new RegExp(
-    String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|${ARROW}|\s(?:handle|username|name|id|tag)\s+is)\s*${HANDLE}${E}`,
-    'g',
-  ),
   // "👻 mrh_22": Snapchat's ghost stands for its name
   new RegExp(String.raw`(?<platform>👻)\s*[:\-]?\s*${HANDLE}${E}`, 'g'),
-  // "insta @jo", "on tiktok @mrh"
-  new RegExp(String.raw`${B}${PLATFORM}\s+(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})${E}`, 'g'),
-  // "snap me: mrh_22", "whatsapp me at jo.b"
-  new RegExp(String.raw`${B}${PLATFORM}\s+(?:me|us)\s*(?::|-|at\b|on\b|@)\s*${HANDLE}${E}`, 'g'),
   // "@mrhughes on tiktok", "@jo (insta)", "I'm @ngozi on Telegram", "follow me @jo on the gram"
   new RegExp(
     String.raw`${B}(?<handle>@[a-z0-9][a-z0-9._\-]{0,29})\s*(?:(?:on|via|over)\s+(?:the\s+)?|\(|-)\s*${PLATFORM}${E}`,
     'g',
   ),
-  // "add me on discord, my tag is hughesy#1234", "on snap - username: mrh22"
-  new RegExp(String.raw`${B}${PLATFORM}\s*[,;:\-]?\s+(?:my|the|our)\s+${LABEL}\s*(?:is|:|=|-)?\s*${HANDLE}${E}`, 'g'),
   ON_PLATFORM_AS,
   // "username jhughes99 on Snapchat", "I'm fionaswims on insta"
   new RegExp(
     String.raw`(?:${B}${LABEL}\s*(?::|is)?|${B}(?:i'm|im|i\s+am))\s+${HANDLE}\s+(?:on|over|via)\s+${PLATFORM}`,
     'g',
   ),
-  // "jhughes_99 (insta)", "fiona.swims on insta": with no other cue the handle must look made up (a digit, dot or
-  // underscore), have three letters, and not be an abbreviation ("e.g. on tiktok")
-  new RegExp(
-    String.raw`${B}(?<handle>@?${MADE_UP}[a-z0-9][a-z0-9._\-]{0,29})(?:\s*\(\s*|\s+(?:on|over)\s+)${PLATFORM}`,
-    'g',
-  ),
 ];
+
+/**
+ * "jhughes_99 (insta)", "fiona.swims on insta": with no other cue the handle must look made up (a digit, dot or
+ * underscore), have three letters, and not be an abbreviation ("e.g. on tiktok"). Tried on the words just before
+ * each platform name, since a made-up look is cheap to fake but dear to search for everywhere.
+ */
+const MADE_UP_HANDLE_BEFORE = new RegExp(
+  String.raw`${B}(?<handle>@?${MADE_UP}[a-z0-9][a-z0-9._\-]{0,29})(?:\s*\(\s*|\s+(?:on|over)\s+)$`,
+);
+/** How far before a platform name MADE_UP_HANDLE_BEFORE looks: a handle of 30 and its " on ". */
+const HANDLE_BEFORE_CHARS = 40;
 
 /** Words that follow "my snap is" or come between "I'm" and "on insta" in ordinary prose; on top of COMMON_WORDS. */
 const NOT_HANDLES = new Set(
@@ -135,29 +147,49 @@ export const socialDetector: Detector<SocialOptions> = {
     for (const match of text.matchAll(FRIEND_CODE)) {
       add(match.index, match.index + match[0].length, 'nintendo', `sw-${match[1]}-${match[2]}-${match[3]}`);
     }
-    for (const stretch of stretchesNamingPlatforms(text)) {
+    /** One account given in words: `matched` starts at `start` in the text and holds the named groups. */
+    const consider = (
+      start: number,
+      matched: string,
+      groups: Record<string, string | undefined>,
+      form?: RegExp,
+    ): void => {
+      const word = groups.platform!.replace(/\s+/g, ' ');
+      const platform = PLATFORM_OF_WORD.get(word);
+      const written = groups.handle!.replace(/[.-]+$/, '');
+      const handle = written.replace(/^@/, '');
+      const withAt = written.startsWith('@');
+      if (platform === undefined || !isHandle(handle, withAt) || isPlatformHost(handle)) return;
+      // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
+      // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
+      const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
+      if ((EVERYDAY_WORDS.has(word) || form === ON_PLATFORM_AS) && (!clear || !/[a-z]/.test(handle))) return;
+      let end = start + matched.length;
+      if (matched.endsWith(groups.handle!)) end -= groups.handle!.length - written.length;
+      // A number is the phone detector's to read whole: "whatsapp me on 07700 900123" is not account "07700".
+      if (/^[0-9]+$/.test(handle) && FOLLOWED_BY_DIGITS.test(text.slice(end, end + 4))) return;
+      if (text[end] === ')' && matched.includes('(')) end++;
+      add(start, end, platform, handle);
+    };
+    const named = [...text.matchAll(PLATFORM_NAMED)];
+    for (const name of named) {
+      for (const form of FORMS_AT_PLATFORM) {
+        form.lastIndex = name.index;
+        const match = form.exec(text);
+        if (match !== null) consider(match.index, match[0], match.groups!, form);
+      }
+      const from = Math.max(0, name.index - HANDLE_BEFORE_CHARS);
+      const before = MADE_UP_HANDLE_BEFORE.exec(text.slice(from, name.index));
+      if (before !== null) {
+        const start = from + before.index;
+        const groups = { handle: before.groups!.handle, platform: name.groups!.platform };
+        consider(start, text.slice(start, name.index + name[0].length), groups);
+      }
+    }
+    for (const stretch of stretchesAround(text, named)) {
       const part = text.slice(stretch.start, stretch.end);
-      for (const form of FORMS) {
-        for (const match of part.matchAll(form)) {
-          const groups = match.groups!;
-          const word = groups.platform!.replace(/\s+/g, ' ');
-          const platform = PLATFORM_OF_WORD.get(word);
-          const written = groups.handle!.replace(/[.-]+$/, '');
-          const handle = written.replace(/^@/, '');
-          const withAt = written.startsWith('@');
-          if (platform === undefined || !isHandle(handle, withAt) || isPlatformHost(handle)) continue;
-          // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
-          // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
-          const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
-          if ((EVERYDAY_WORDS.has(word) || form === ON_PLATFORM_AS) && (!clear || !/[a-z]/.test(handle))) continue;
-          const start = stretch.start + match.index;
-          let end = start + match[0].length;
-          if (match[0].endsWith(groups.handle!)) end -= groups.handle!.length - written.length;
-          // A number is the phone detector's to read whole: "whatsapp me on 07700 900123" is not account "07700".
-          if (/^[0-9]+$/.test(handle) && FOLLOWED_BY_DIGITS.test(text.slice(end, end + 4))) continue;
-          if (text[end] === ')' && match[0].includes('(')) end++;
-          add(start, end, platform, handle);
-        }
+      for (const form of FORMS_AROUND_PLATFORM) {
+        for (const match of part.matchAll(form)) consider(stretch.start + match.index, match[0], match.groups!, form);
       }
     }
     return withoutOverlaps(hits);
@@ -165,11 +197,11 @@ export const socialDetector: Detector<SocialOptions> = {
 };
 
 /** Stretches of text around each platform name, widened to whole words and merged where they overlap. */
-function stretchesNamingPlatforms(text: string): { start: number; end: number }[] {
+function stretchesAround(text: string, names: readonly RegExpMatchArray[]): { start: number; end: number }[] {
   const stretches: { start: number; end: number }[] = [];
-  for (const named of text.matchAll(PLATFORM_NAMED)) {
-    let start = Math.max(0, named.index - REACH_BEFORE);
-    let end = Math.min(text.length, named.index + named[0].length + REACH_AFTER);
+  for (const named of names) {
+    let start = Math.max(0, named.index! - REACH_BEFORE);
+    let end = Math.min(text.length, named.index! + named[0].length + REACH_AFTER);
     // Whole words at both ends, so the forms' look-behinds and look-aheads see what they would in the whole text.
     while (start > 0 && WORD_CHAR.test(text[start - 1]!)) start--;
     while (end < text.length && WORD_CHAR.test(text[end]!)) end++;
