@@ -82,7 +82,8 @@ function loginPage(org: string, token: string, next: string, message?: string, e
 
 export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, now: () => Date): void {
   const { store, config } = deps;
-  const org = config.organisation.name;
+  // Read per request: `config` follows reloads (live-config.ts).
+  const org = (): string => config.organisation.name;
 
   function freshLoginToken(reply: FastifyReply): string {
     const token = randomToken();
@@ -144,7 +145,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
 
   app.get('/login', async (request: FastifyRequest<{ Querystring: { next?: string } }>, reply) => {
     const token = freshLoginToken(reply);
-    return reply.type('text/html; charset=utf-8').send(loginPage(org, token, safeNext(request.query.next)));
+    return reply.type('text/html; charset=utf-8').send(loginPage(org(), token, safeNext(request.query.next)));
   });
 
   app.post(
@@ -159,7 +160,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
         reply
           .code(status)
           .type('text/html; charset=utf-8')
-          .send(loginPage(org, freshLoginToken(reply), next, message, email));
+          .send(loginPage(org(), freshLoginToken(reply), next, message, email));
 
       const expected = request.cookies[loginCsrfCookieName(config)];
       if (!sameToken(typeof body._csrf === 'string' ? body._csrf : undefined, expected)) {

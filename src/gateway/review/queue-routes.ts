@@ -208,7 +208,8 @@ function pageLink(view: QueueView, page: number): string {
 
 export function registerQueueRoutes(app: FastifyInstance, deps: ReviewAppDeps, now: () => Date, render: Render): void {
   const { store, config } = deps;
-  const hours = config.review.escalateAfterHours;
+  // Read per request: `config` follows reloads (live-config.ts).
+  const hours = (): number => config.review.escalateAfterHours;
 
   app.get('/', async (request: FastifyRequest<{ Querystring: QueueQuery }>, reply) => {
     const viewer = request.viewer as Viewer;
@@ -218,7 +219,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: ReviewAppDeps, n
     const [items, total, counts] = await Promise.all([
       store.listHolds({ ...view.filter, limit: PAGE_SIZE, offset: (view.page - 1) * PAGE_SIZE }),
       store.countHolds(view.filter),
-      queueCounts(store, hours, at),
+      queueCounts(store, hours(), at),
     ]);
     const heading = view.state === 'held' ? 'Messages waiting for a decision' : 'Held messages';
     const body = html`<h1>${heading}</h1>
@@ -249,7 +250,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: ReviewAppDeps, n
               </tr>
             </thead>
             <tbody>
-              ${items.map((item) => row(item, at, hours))}
+              ${items.map((item) => row(item, at, hours()))}
             </tbody>
           </table>`}
       <nav class="pager" aria-label="Pages">
@@ -262,7 +263,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: ReviewAppDeps, n
         ${view.page * PAGE_SIZE < total ? html`<a href="${pageLink(view, view.page + 1)}">Older</a>` : ''}
       </nav>
       <p class="muted small">
-        Overdue means waiting more than ${hours} hours of school days (weekends are not counted) since it was held.
+        Overdue means waiting more than ${hours()} hours of school days (weekends are not counted) since it was held.
       </p>`;
     return render(reply, viewer, { title: heading, active: 'queue', body });
   });
@@ -270,7 +271,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: ReviewAppDeps, n
   app.get('/api/summary', async (request, reply) => {
     const viewer = request.viewer as Viewer;
     if (!canReadContent(viewer, config)) return reply.code(403).send({ error: 'forbidden' });
-    const counts = await queueCounts(store, hours, now());
+    const counts = await queueCounts(store, hours(), now());
     return reply.send({
       heldNow: counts.heldNow,
       overdue: counts.overdue,

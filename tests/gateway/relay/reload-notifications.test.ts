@@ -34,7 +34,8 @@ describe('relay: reloading notification and review settings', () => {
   it('notifies the new DSL address after a reload, with the new review link, and asks a restart only for review.listen', async () => {
     sink = await startSink();
     setup = createSetup(sink.port);
-    const settings = (dsl: string, publicUrl: string, listen: string) => ({
+    const settings = (dsl: string, publicUrl: string, listen: string, name = 'Oakfield Test') => ({
+      organisation: { name, domains: ['oakfield.sch.uk'], phones: ['01632 960000'] },
       review: { listen, publicUrl },
       notifications: { notifySender: false, dsl: [dsl], from: 'Chaperone <chaperone@oakfield.sch.uk>' },
       retention: { days: 30 },
@@ -43,8 +44,11 @@ describe('relay: reloading notification and review settings', () => {
     const log = memoryLogger();
     gateway = await serve({ configFile: setup.configFile, watchFiles: false, logger: log.logger, scheduler: false });
 
-    setup.writeConfig(settings(NEW_DSL, 'https://review.oakfield.sch.uk', '127.0.0.1:1'));
+    setup.writeConfig(settings(NEW_DSL, 'https://review.oakfield.sch.uk', '127.0.0.1:1', 'Oakfield Academy Trust'));
     expect(await gateway.reload('test')).toBe(true);
+    // The review app reads the reloaded settings too, on the port it started on.
+    const login = await fetch(`http://127.0.0.1:${gateway.review!.port}/login`);
+    expect(await login.text()).toContain('Oakfield Academy Trust');
     const restart = log.lines.filter((line) => line.event === 'restart-needed');
     expect(restart.map((line) => line.keys)).toEqual([['review.listen']]);
     expect(String(restart[0]!.msg)).toMatch(/^changes to review\.listen apply after a restart/);
