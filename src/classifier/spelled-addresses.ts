@@ -56,7 +56,10 @@ export function spelledAddresses(text: string): MappedText | undefined {
   for (const at of text.matchAll(AT_ANCHOR)) {
     if (at.index < searchedTo) continue;
     DOMAIN_AFTER_AT.lastIndex = at.index + at[0].length;
-    if (!DOMAIN_AFTER_AT.test(text)) continue;
+    const domain = DOMAIN_AFTER_AT.exec(text);
+    if (domain === null) continue;
+    // "jo.bloggs@gmail.com" as written needs nothing: only look back when a dot was read out on either side.
+    if (at[0] === '@' && !/[^a-z0-9_%+.-]/.test(domain[0]) && !spokenDotBefore(text, at.index)) continue;
     SPELLED_ADDRESS.lastIndex = Math.max(searchedTo, at.index - MAX_LOCAL_CHARS);
     for (let tries = 0; tries < MAX_TRIES_PER_AT; tries++) {
       const match = SPELLED_ADDRESS.exec(text);
@@ -80,6 +83,10 @@ export function spelledAddresses(text: string): MappedText | undefined {
  * The edits that write a spelled address plainly; 'prose-before' when the words before the "at" are prose (a later
  * start may still be an address), 'not-an-address' when nothing starting later can be one either.
  */
+function spokenDotBefore(text: string, at: number): boolean {
+  return SPOKEN_DOT_HINT.test(text.slice(Math.max(0, at - MAX_LOCAL_CHARS), at));
+}
+
 function readSpelledAddress(candidate: string, base: number): TextEdit[] | 'prose-before' | 'not-an-address' {
   const separators = [...candidate.matchAll(ADDRESS_SEPARATOR)];
   const labels: string[] = [];
