@@ -13,6 +13,11 @@ const optionsSchema = z
   .object({
     /** Report only addresses at personal webmail providers (gmail, hotmail, icloud...). */
     webmailOnly: z.boolean().default(false),
+    /**
+     * Report only addresses outside the webmail providers (a family or business domain), so a rule for "other"
+     * addresses need not repeat the webmail rule's findings, whatever form the address was written in.
+     */
+    excludeWebmail: z.boolean().default(false),
   })
   .strict();
 export type EmailOptions = z.infer<typeof optionsSchema>;
@@ -55,6 +60,7 @@ export const emailDetector: Detector<EmailOptions> = {
     const hits: DetectorHit[] = [];
     // Read once per part: the webmail and the other-address rules choose from the same addresses.
     for (const found of scanOnce(mapped, context, addressesIn)) {
+      if (options.excludeWebmail && found.detail.webmail === 'yes') continue;
       if (found.written !== undefined) {
         if (isUnderDomain(found.written.domain, context.organisation.domains)) continue;
         if (options.webmailOnly && !found.written.webmail) continue;

@@ -77,6 +77,13 @@ describe('email detector', () => {
     expect(detect(email, text, { webmailOnly: true }).map((h) => h.written)).toEqual(['jo@gmail.com']);
   });
 
+  it('leaves webmail out when asked, however the address was written', () => {
+    const text = 'jo@gmail.com, jhughes at gmail, gmail: jo_b99 or bookings@theatre-company.co.uk';
+    expect(detect(email, text, { excludeWebmail: true }).map((h) => h.written)).toEqual([
+      'bookings@theatre-company.co.uk',
+    ]);
+  });
+
   it('reports an address given with its provider once', () => {
     expect(detect(email, 'my gmail: jo@gmail.com').map((h) => h.written)).toEqual(['jo@gmail.com']);
   });
