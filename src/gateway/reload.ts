@@ -1,4 +1,4 @@
-// Reloads rules, directory and policy on SIGHUP or when the config, a rule file or a directory CSV changes, without
+// Reloads the configuration, rules and directory on SIGHUP or when the config, a rule file or a directory CSV changes, without
 // dropping connections. A reload that fails keeps the last good set and logs why.
 import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -100,13 +100,13 @@ export function startReloader(options: ReloaderOptions): Reloader {
           directory: next.relay.directory.counts,
           directoryWarnings: next.relay.directory.warnings.length,
         },
-        'reloaded rules, directory and policy',
+        'reloaded the configuration, rules and directory',
       );
       return true;
     } catch (error) {
       logger.error(
         { event: 'reload-failed', reason, error: error instanceof Error ? error.message : String(error) },
-        'reload failed; still using the last good rules, directory and policy',
+        'reload failed; still using the last good configuration, rules and directory',
       );
       return false;
     }

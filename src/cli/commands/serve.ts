@@ -15,7 +15,8 @@ the installation: a sample school, SQLite under ./data, mail delivered to the fo
                       instances sharing one PostgreSQL queue may all run them: each run is claimed once
   -h, --help          this help
 
-Signals: SIGHUP reloads rules, directory and policy; SIGTERM or SIGINT finishes messages in progress and exits.`;
+Signals: SIGHUP reloads the configuration, rules and directory (a few settings, such as smtp.listen and
+review.listen, need a restart: the log says which); SIGTERM or SIGINT finishes messages in progress and exits.`;
 
 interface ServeArgs {
   configFile?: string;
