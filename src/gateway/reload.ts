@@ -1,5 +1,5 @@
-// Reloads the configuration, rules and directory on SIGHUP or when the config, a rule file or a directory CSV changes, without
-// dropping connections. A reload that fails keeps the last good set and logs why.
+// Reloads the configuration, rules and directory on SIGHUP or when the config, a rule file or a directory CSV
+// changes, without dropping connections. A reload that fails keeps the last good set and logs why.
 import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from './logger.js';
