@@ -23,7 +23,7 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
  */
 const NAMES: readonly string[] = [
   'snap|chat', 'insta|gram', 'face|book', 'tik|tok', 'whats|app', 'tele|gram', 'discord', 'twitter', 'you|tube',
-  'only|fans', 'hot|mail', 'i|cloud', 'g|mail', 'insta', 'snap', 'yahoo', 'skype', 'twitch', 'reddit',
+  'onlyfans', 'hot|mail', 'i|cloud', 'g|mail', 'insta', 'snap', 'yahoo', 'skype', 'twitch', 'reddit',
 ]; // prettier-ignore
 /** Common misspellings that are still the name. */
 const MISSPELLINGS: ReadonlyMap<string, string> = new Map([
@@ -48,9 +48,12 @@ function letterClass(letter: string): string {
   return '[' + (LOOK_ALIKES[letter] ?? letter).replace(/[\\\]^\-[]/g, '\\$&') + ']';
 }
 
+/** Names whose halves are everyday words in a row ("the only fans in the ground"): disguised letter for letter only. */
+const NEVER_SPACED = new Set(['onlyfans']);
+
 function namePattern(name: string): string {
   const letters = name.replace(/\|/g, '');
-  const spaced = letters.length >= MIN_SPACED_NAME;
+  const spaced = letters.length >= MIN_SPACED_NAME && !NEVER_SPACED.has(letters);
   let pattern = '';
   for (let i = 0; i < name.length; i++) {
     const letter = name[i]!;

@@ -119,6 +119,7 @@ describe('normalise', () => {
     'i n s t a',
     'the dot on the i',
     'the dot com boom',
+    'the only fans in the ground',
   ];
   it.each(untouched)('leaves %j as it reads (only lower-cased)', (text) => {
     expect(normalise(text).text).toBe(text.toLowerCase());
