@@ -35,7 +35,7 @@ export interface DecisionDeps {
 
 export interface DecisionRequest {
   id: string;
-  /** Who decides: the reviewer's e-mail address, 'cli:<os user>' or 'system'. */
+  /** Who decides: the reviewer's e-mail address, 'cli:<login name>' (`cli:alice (as chaperone)` through sudo) or 'system'. */
   actor: string;
   reason?: string;
   remoteAddress?: string;

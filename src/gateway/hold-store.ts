@@ -82,7 +82,7 @@ export interface Decision {
 
 export interface AuditEntry {
   at: Date;
-  /** The user's e-mail, or 'system' / 'cli:<os user>' for automatic and command-line actions. */
+  /** The user's e-mail, or 'system' / 'cli:<login name>' (`cli:alice (as chaperone)` through sudo) for automatic and command-line actions. */
   actor: string;
   /** e.g. 'hold.created', 'hold.viewed', 'hold.released', 'hold.rejected', 'hold.escalated', 'finding.feedback', 'login', 'login.failed', 'user.created'. */
   action: string;
