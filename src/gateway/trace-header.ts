@@ -44,14 +44,14 @@ export function rfc5322Date(at: Date): string {
  * listing several would tell each recipient who else was sent the message (Bcc included).
  */
 export function receivedValue(session: TraceSession, stamp: TraceStamp, eol = '\r\n'): string {
-  const literal = addressLiteral(session.remoteAddress);
-  const helo = session.helo === undefined || session.helo === '' ? literal : hostName(session.helo);
+  const literal = session.remoteAddress === '' ? undefined : addressLiteral(session.remoteAddress);
+  const helo = session.helo === undefined || session.helo === '' ? (literal ?? 'unknown') : hostName(session.helo);
   const protocol = PROTOCOLS.has(session.protocol) ? session.protocol : 'ESMTP';
   const only = stamp.rcptTo.length === 1 ? stamp.rcptTo[0]! : undefined;
   // A recipient is quoted only if it is plain printable ASCII; anything else is left out rather than altered.
   const recipient = only !== undefined && /^[\x21-\x7e]{1,320}$/.test(only) && !/[<>]/.test(only) ? only : undefined;
   return [
-    `from ${helo} (${literal})`,
+    literal === undefined ? `from ${helo}` : `from ${helo} (${literal})`,
     `\tby ${hostName(stamp.by)} (Chaperone) with ${protocol} id ${hostName(stamp.id)}`,
     `\t${recipient === undefined ? '' : `for <${recipient}>`}; ${rfc5322Date(stamp.at)}`,
   ].join(eol);

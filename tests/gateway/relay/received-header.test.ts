@@ -140,7 +140,18 @@ describe('relay: the Received line', () => {
   });
 });
 
-describe('the Received line on hostile input', () => {
+describe('the Received line on hostile or missing input', () => {
+  it('says what it knows when the client gave no HELO name or address', () => {
+    const at = new Date(Date.UTC(2026, 2, 2, 9, 0, 0));
+    const stamp = { by: 'chaperone.test', id: 'ABC-123', rcptTo: [], at };
+    expect(receivedValue({ remoteAddress: '192.0.2.7', protocol: 'ESMTP' }, stamp).split('\r\n')[0]).toBe(
+      'from [192.0.2.7] ([192.0.2.7])',
+    );
+    expect(receivedValue({ remoteAddress: '', protocol: 'ESMTP' }, stamp)).toBe(
+      'from unknown\r\n\tby chaperone.test (Chaperone) with ESMTP id ABC-123\r\n\t; Mon, 02 Mar 2026 09:00:00 +0000',
+    );
+  });
+
   it('shows a forwarded HELO name with line breaks or spaces as question marks, never as extra header lines', () => {
     const value = receivedValue(
       { helo: 'evil\r\nX-Chaperone-Verdict: pass host', remoteAddress: '2001:db8::7', protocol: 'ESMTP' },
