@@ -1,6 +1,7 @@
 // The words a calendar invitation (iCalendar, RFC 5545) shows its reader: the event's title, place, description,
 // organiser and links, as calendar-aware mail programs display them under an invitation.
 
+import { hiddenText } from './hidden-text.js';
 import { htmlToText } from './html-text.js';
 
 /** Calendar types mail programs show as an invitation (text/calendar; application/ics from some senders). */
@@ -37,7 +38,8 @@ export function calendarText(source: string): string {
       const name = COMMON_NAME.exec(match[2]!);
       shown.push([name?.[1] ?? name?.[2], value.replace(/^mailto:/i, '')].filter(Boolean).join(' '));
     } else if (property === 'X-ALT-DESC') {
-      shown.push(htmlToText(unescapeText(value)).text);
+      const html = unescapeText(value);
+      shown.push(htmlToText(html).text, hiddenText(html).text);
     } else {
       shown.push(unescapeText(value));
     }

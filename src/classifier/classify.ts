@@ -3,6 +3,7 @@
 
 import { excepted, isNegated, severityInContext } from './context.js';
 import { extractParts } from './extract-parts.js';
+import { hiddenText } from './hidden-text.js';
 import { htmlToText } from './html-text.js';
 import { compose, toOriginalSpan, type MappedText } from './mapped-text.js';
 import type { MatchContext } from './matchers/matcher.js';
@@ -17,6 +18,7 @@ import {
   type MessageInput,
   type MessagePart,
   type OrganisationSettings,
+  type PartKind,
   type Verdict,
 } from './types.js';
 
@@ -117,20 +119,23 @@ function attempt<T>(step: () => T, problems: string[], what: string): T | undefi
 }
 
 /**
- * An HTML-only message carries its body in the html part, and an attachment's text is read like a body, so a rule
- * for the body screens those too.
+ * An HTML-only message carries its body in the html part, text hidden in it is part of the body, and an attachment's
+ * text is read like a body, so a rule for the body screens those too.
  */
+const BODY_LIKE: ReadonlySet<PartKind> = new Set(['html', 'hidden', 'attachment']);
+
 export function appliesToPart(rule: CompiledRule, part: MessagePart): boolean {
-  return rule.parts.has(part.kind) || ((part.kind === 'html' || part.kind === 'attachment') && rule.parts.has('body'));
+  return rule.parts.has(part.kind) || (BODY_LIKE.has(part.kind) && rule.parts.has('body'));
 }
 
 /** A part's text as the matchers read it: rendered (HTML), normalised, cut at the screening bound. */
 export function screenedText(part: MessagePart): { mapped: MappedText; truncated: boolean } {
   const truncated = part.text.length > MAX_SCREENED_CHARS_PER_PART;
   const text = truncated ? part.text.slice(0, MAX_SCREENED_CHARS_PER_PART) : part.text;
-  // HTML-sourced parts (the html body, and signatures or quotes cut from HTML) are rendered before reading.
+  // HTML-sourced parts (the html body, and signatures or quotes cut from HTML) are rendered before reading;
+  // a hidden part is read for the text its reader cannot see.
   if (part.source !== 'html') return { mapped: normalise(text), truncated };
-  const rendered = htmlToText(text);
+  const rendered = part.kind === 'hidden' ? hiddenText(text) : htmlToText(text);
   return { mapped: compose(normalise(rendered.text), rendered), truncated };
 }
 

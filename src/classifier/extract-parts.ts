@@ -1,12 +1,14 @@
 // Cuts a message into the stretches the classifier screens: subject, the sender's own words, the signature,
-// the quoted earlier message (never screened: a pupil's words are not the sender's), HTML, attachment names, and the
-// text of what the reader opens from the message (text attachments, forwarded messages, calendar invitations).
+// the quoted earlier message (never screened: a pupil's words are not the sender's), HTML, text hidden in the HTML,
+// attachment names, and the text of what the reader opens from the message (text attachments, forwarded messages,
+// calendar invitations).
 
 import { Parser } from 'htmlparser2';
 import type { MessageInput, MessagePart, PartKind, SourceKind } from './types.js';
 import { findQuotedRegions, type TextRegion } from './extract-quoted.js';
 import { findSignatureStart } from './extract-signature.js';
-import { htmlToText, MAX_HTML_DEPTH } from './html-text.js';
+import { HiddenElements } from './hidden-style.js';
+import { HIDDEN, htmlToText, MAX_HTML_DEPTH } from './html-text.js';
 import { toOriginalSpan, type MappedText } from './mapped-text.js';
 
 /** Between attached texts in their joined source: a paragraph break, so no phrase runs from one into the next. */
@@ -85,7 +87,7 @@ interface MarkedRegion {
 }
 
 function htmlParts(html: string): MessagePart[] {
-  const marked = markedHtmlRegions(html);
+  const { regions: marked, hiddenTextAt } = markedHtmlRegions(html);
   // Quote headers written as text (Outlook desktop's "From: ... Sent: ..." block) are found in the rendered text.
   const rendered = htmlToText(html);
   for (const region of findQuotedRegions(rendered.text)) {
@@ -112,12 +114,37 @@ function htmlParts(html: string): MessagePart[] {
       regions.push({ kind: 'html', region });
     }
   }
+  // Text the reader cannot see is not in the rendered text of these parts; it is screened as a part of its own
+  // over the same source, read by hiddenText. (Hidden text in a quoted region stays unscreened, like the rest of it.)
+  const screened = regions.filter((r) => r.kind !== 'quoted');
+  for (const { region } of screened) {
+    if (anyWithin(hiddenTextAt, region)) regions.push({ kind: 'hidden', region });
+  }
   return toParts(regions, 'html', html);
 }
 
-/** Quoted and signature elements found by their tags, ids and classes, as source offsets. */
-function markedHtmlRegions(html: string): MarkedRegion[] {
+/** Whether a sorted list of offsets has one in [region.start, region.end). */
+function anyWithin(sorted: number[], region: TextRegion): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < region.start) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length && sorted[low]! < region.end;
+}
+
+/**
+ * Quoted and signature elements found by their tags, ids and classes, as source offsets; and where text the reader
+ * cannot see starts (one offset per hidden text node, so at most one per character of the bounded HTML body).
+ */
+function markedHtmlRegions(html: string): { regions: MarkedRegion[]; hiddenTextAt: number[] } {
   const regions: MarkedRegion[] = [];
+  const hiddenTextAt: number[] = [];
+  const styled = new HiddenElements();
+  let hidingDepth = 0;
+  let neverShownDepth = 0;
   // The stack holds, per open element, the region it starts (if any), so nested elements close in step.
   const stack: (MarkedRegion | undefined)[] = [];
   let insideMarked = 0;
@@ -126,6 +153,8 @@ function markedHtmlRegions(html: string): MarkedRegion[] {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        if (styled.open(attribs)) hidingDepth++;
+        if (HIDDEN.has(name)) neverShownDepth++;
         let kind: MarkedRegion['kind'] | undefined;
         if (quotedToEnd === undefined && insideMarked === 0) {
           const id = (attribs.id ?? '').toLowerCase();
@@ -145,7 +174,9 @@ function markedHtmlRegions(html: string): MarkedRegion[] {
           for (const open of stack) if (open) regions.push(open);
         }
       },
-      onclosetag() {
+      onclosetag(name) {
+        if (styled.close()) hidingDepth = Math.max(0, hidingDepth - 1);
+        if (HIDDEN.has(name)) neverShownDepth = Math.max(0, neverShownDepth - 1);
         if (stopped) return;
         const region = stack.pop();
         if (region) {
@@ -153,6 +184,10 @@ function markedHtmlRegions(html: string): MarkedRegion[] {
           regions.push(region);
           insideMarked--;
         }
+      },
+      ontext(text) {
+        if (neverShownDepth > 0 || !(hidingDepth > 0 || styled.textHidden) || !NON_SPACE.test(text)) return;
+        hiddenTextAt.push(parser.startIndex);
       },
       onend() {
         if (stopped) return;
@@ -164,8 +199,10 @@ function markedHtmlRegions(html: string): MarkedRegion[] {
   );
   parser.end(html);
   if (quotedToEnd !== undefined) regions.push({ kind: 'quoted', region: { start: quotedToEnd, end: html.length } });
-  return regions;
+  return { regions, hiddenTextAt };
 }
+
+const NON_SPACE = /[^ \t\n\r\f]/;
 
 /**
  * A blockquote a client wrote for a reply (Apple Mail and Thunderbird mark it type="cite", Gmail by class).

@@ -2,10 +2,11 @@
 // source, so a finding in rendered text can be shown in the message as sent.
 
 import { Parser } from 'htmlparser2';
+import { HiddenElements } from './hidden-style.js';
 import { MappedTextBuilder, type MappedText } from './mapped-text.js';
 
 /** Elements whose content is never shown. (`head` is not here: an unclosed <head> must not hide a whole body.) */
-const HIDDEN = new Set(['script', 'style', 'title', 'template', 'xml']);
+export const HIDDEN = new Set(['script', 'style', 'title', 'template', 'xml']);
 
 /** Elements that start on a new line. */
 const BLOCK = new Set([
@@ -21,6 +22,7 @@ const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote'
 const CELL = new Set(['td', 'th']);
 
 const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
+const NON_SPACE = /[^ \t\n\r\f]/;
 /**
  * Elements open at once. htmlparser2's open-element stack makes each open tag cost its depth, so 300,000 unclosed
  * <b> tags took 26 s; browsers stop nesting at 512 too (Blink's HTML parser tree-depth limit).
@@ -38,9 +40,14 @@ interface Span {
   end: number;
 }
 
-/** The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed, entities decoded. */
+/**
+ * The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed, entities decoded.
+ * Text styled out of sight (hidden-style.ts) is left out, so filler the reader cannot see does not split a phrase
+ * they read whole; it is screened on its own as a 'hidden' part (hidden-text.ts).
+ */
 export function htmlToText(html: string): MappedText {
   const out = new MappedTextBuilder(html.length);
+  const styled = new HiddenElements();
   let hiddenDepth = 0;
   let pendingSpace = -1; // source offset of the whitespace to render as one space before the next word
   let pendingBreaks = 0;
@@ -50,7 +57,7 @@ export function htmlToText(html: string): MappedText {
   const tagSpan = (): Span => ({ start: parser.startIndex, end: Math.min(html.length, parser.endIndex + 1) });
 
   const lineBreak = (count: number, forced: boolean): void => {
-    if (out.size === 0) return;
+    if (out.size === 0 || hiddenDepth > 0) return;
     if (pendingBreaks === 0) breakSpan = tagSpan();
     pendingBreaks = forced ? Math.min(2, pendingBreaks + count) : Math.max(pendingBreaks, count);
     pendingSpace = -1;
@@ -106,7 +113,7 @@ export function htmlToText(html: string): MappedText {
           stoppedAt = parser.endIndex + 1;
           parser.pause();
         }
-        if (HIDDEN.has(name)) hiddenDepth++;
+        if (styled.open(attribs) || HIDDEN.has(name)) hiddenDepth++;
         else if (name === 'br') lineBreak(1, true);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
         else if (BLOCK.has(name)) lineBreak(1, false);
@@ -117,7 +124,7 @@ export function htmlToText(html: string): MappedText {
       },
       onclosetag(name) {
         depth--;
-        if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+        if (styled.close() || HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
         else if (BLOCK.has(name)) lineBreak(1, false);
         else if (name === 'a' && link !== undefined) {
@@ -133,7 +140,8 @@ export function htmlToText(html: string): MappedText {
         }
       },
       ontext(text) {
-        if (hiddenDepth > 0) return;
+        // Space too small or faint to see still parts words (email layouts set font-size:0 between columns).
+        if (hiddenDepth > 0 || (styled.textHidden && NON_SPACE.test(text))) return;
         addText(text, parser.startIndex, Math.min(html.length, parser.endIndex + 1));
       },
     },

@@ -7,6 +7,7 @@ import { readPlainMail, type PlainMail } from './plain-mime.js';
 import { mayHaveBidiControls, reordersLatinOrDigits } from './bidi-controls.js';
 import { calendarText, isCalendar } from './calendar-text.js';
 import { decodeCharset } from './decode-charset.js';
+import { hiddenText } from './hidden-text.js';
 import { htmlToText } from './html-text.js';
 import type { AttachedText, MessageInput } from './types.js';
 
@@ -173,7 +174,7 @@ async function readAttachment(
   const decoded = decodeText(attachment);
   let text = decoded;
   if (isCalendar(type)) text = calendarText(decoded);
-  else if (type === 'text/html') text = htmlToText(decoded).text;
+  else if (type === 'text/html') text = readableText(decoded);
   return { texts: spend(budget, [{ name, text }], problems), names: [] };
 }
 
@@ -195,7 +196,7 @@ async function readForwarded(
   const pieces = [inner.subject, inner.text];
   if (inner.html !== undefined) {
     // Mail programs show the HTML alternative: it is screened too unless it only repeats the plain text.
-    const rendered = htmlToText(inner.html).text;
+    const rendered = readableText(inner.html);
     if (collapse(rendered) !== collapse(inner.text ?? '')) pieces.push(rendered);
   }
   const own = pieces.filter((p): p is string => p !== undefined && p.trim() !== '').join('\n\n');
@@ -242,6 +243,13 @@ function rawBody(bytes: Buffer): string {
   const lf = bytes.indexOf('\n\n');
   const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : bytes.length;
   return bytes.subarray(end).toString('utf8');
+}
+
+/** What an attached HTML document says: its rendered text, then (a paragraph apart) any text hidden in it. */
+function readableText(html: string): string {
+  const visible = htmlToText(html).text;
+  const hidden = hiddenText(html).text;
+  return hidden === '' ? visible : `${visible}\n\n${hidden}`;
 }
 
 function collapse(text: string): string {

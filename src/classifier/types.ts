@@ -15,9 +15,20 @@ export type Action = (typeof ACTIONS)[number];
 
 /**
  * Where in the message a piece of text sits. 'attachment' is the text of something the reader opens from the message
- * (a text attachment, a forwarded message, a calendar invitation).
+ * (a text attachment, a forwarded message, a calendar invitation). 'hidden' is HTML text styled so the reader cannot
+ * see it (display:none, zero size, white on white): its part has the same source as the html part it hides in, but
+ * is read for its hidden text only, so filler cannot split a visible phrase and is still screened.
  */
-export const PART_KINDS = ['subject', 'body', 'quoted', 'signature', 'html', 'attachment-name', 'attachment'] as const;
+export const PART_KINDS = [
+  'subject',
+  'body',
+  'quoted',
+  'signature',
+  'html',
+  'attachment-name',
+  'attachment',
+  'hidden',
+] as const;
 export type PartKind = (typeof PART_KINDS)[number];
 
 /** Which original string a part was cut from. */

@@ -300,15 +300,70 @@ describe('HTML that shows one thing and says another', () => {
     );
   });
 
-  // GAP: filler words hidden from the pupil (display:none, font-size:0, white on white) are read by the screener,
-  // so they break up a phrase the pupil sees whole: "Don't tell your parents".
-  it.fails('holds a phrase broken up by text the recipient cannot see (display:none)', async () => {
-    await expectHeld(
+  // Filler hidden from the pupil (display:none, font-size:0, white on white) is left out of the text the phrase rules
+  // read, so it cannot break up a phrase the pupil sees whole; it is screened on its own as a 'hidden' part.
+  it('holds a phrase broken up by text the recipient cannot see (display:none)', async () => {
+    const verdict = await expectHeld(
       message(
         'Content-Type: text/html; charset=utf-8',
         '<p>Don\'t <span style="display:none">forget homework and</span>tell your <span style="font-size:0">year</span>parents about this.</p>',
       ),
     );
+    expect(verdict.findings.filter((f) => f.part === 'html').map((f) => f.text)).toEqual([
+      expect.stringMatching(/^Don't <span style="display:none">forget homework and<\/span>tell your/),
+    ]);
+  });
+
+  it.each([
+    ['visibility:hidden', '<span style="visibility:hidden">x</span>'],
+    ['opacity:0', '<span style="opacity: 0">x</span>'],
+    ['a 1px font', '<font style="font-size:1px">x</font>'],
+    ['white on white', '<span style="color:#FFFFFF">x</span>'],
+    ['near-white on a white table cell', '<td bgcolor="#ffffff"><span style="color: rgb(250, 252, 255)">x</span></td>'],
+    ['transparent text', '<span style="color:transparent">x</span>'],
+    [
+      'a zero-height box that hides its overflow',
+      '<span style="display:inline-block;max-height:0;overflow:hidden">x</span>',
+    ],
+    ['the hidden attribute', '<span hidden>x</span>'],
+    ['a display:none written in capitals with !important', '<span style="DISPLAY: NONE !important">x</span>'],
+  ])('reads a phrase whole around filler hidden by %s', async (_, filler) => {
+    const html = `<p>Don't ${filler.replace('>x<', '>forget your homework and<')} tell your parents about this.</p>`;
+    const verdict = await expectHeld(message('Content-Type: text/html; charset=utf-8', html));
+    expect(verdict.findings.some((f) => f.part === 'html' && /^Don't/.test(f.text))).toBe(true);
+  });
+
+  it('screens a number hidden from view on its own, and shows it as hidden text', async () => {
+    const verdict = await expectHeld(
+      message(
+        'Content-Type: text/html; charset=utf-8',
+        `<p>${INNOCENT}</p><div style="display:none">Text me: <b>07700</b> 900123</div>`,
+      ),
+    );
+    expect(verdict.findings.filter((f) => f.part === 'hidden').map((f) => f.text)).toContain('07700</b> 900123');
+  });
+
+  it('reads white text on a dark background, and text a child of a font-size:0 container sizes back, as visible', async () => {
+    const html =
+      '<table><tr><td style="background-color:#003366"><span style="color:#fff">Don\'t tell your parents</span></td></tr></table>' +
+      '<div style="font-size:0"><div style="display:inline-block;font-size:14px">You can reach me on 07700 900123.</div></div>';
+    const verdict = await expectHeld(message('Content-Type: text/html; charset=utf-8', html));
+    expect(verdict.findings.filter((f) => f.part === 'hidden')).toEqual([]);
+    expect(verdict.findings.filter((f) => f.part === 'html').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('screens text hidden in an attached HTML document', async () => {
+    const part = HTML(
+      `<p>${INNOCENT}</p><p style="display:none">${NUMBER}</p>`,
+      'Content-Disposition: attachment; filename="notes.html"',
+    );
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), part])}`);
+    expect(verdict.findings.filter((f) => f.part === 'attachment').map((f) => f.text)).toContain('07700 900123');
+  });
+
+  it('passes a newsletter preheader hidden with display:none that says nothing of concern', async () => {
+    const html = `<div style="display:none;max-height:0;overflow:hidden">Homework reminder for Monday</div><p>${INNOCENT}</p>`;
+    expect((await screen(message('Content-Type: text/html; charset=utf-8', html))).action).toBe('pass');
   });
 
   // A right-to-left override (U+202E) shows "07700 900123" to the pupil while the text holds the digits reversed:

@@ -48,6 +48,7 @@ export const PART_LABELS: Record<PartKind, string> = {
   html: 'Message',
   'attachment-name': 'Attachment name',
   attachment: 'Attachment',
+  hidden: 'Hidden text (the recipient cannot see it)',
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

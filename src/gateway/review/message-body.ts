@@ -2,6 +2,8 @@
 // sanitised, or the plain-text version (body, signature, quoted reply). The classifier reports a passage that is in
 // both versions once, usually against the plain text; such findings are found again in the HTML so they show there too.
 import { randomBytes } from 'node:crypto';
+import { hiddenText } from '../../classifier/hidden-text.js';
+import type { MappedText } from '../../classifier/mapped-text.js';
 import type { Finding, MessagePart, PartKind, Verdict } from '../../classifier/types.js';
 import { html, trusted, type SafeHtml } from './html.js';
 import { locateInHtml, markHtmlSource, markPlainText, visibleText, type FindingSpan } from './mark-findings.js';
@@ -129,9 +131,40 @@ function attachedTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
   })}`;
 }
 
+/**
+ * Text the recipient cannot see (display:none, zero size, white on white) that holds a finding, as the classifier
+ * read it: the formatted view leaves it out, as the recipient's mail program does.
+ */
+function hiddenTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
+  return html`${partsOf(verdict, ['hidden']).map(({ part, index }) => {
+    const spans = places.spans.get(index) ?? [];
+    if (spans.length === 0) return '';
+    const rendered = hiddenText(part.text);
+    const marked = trusted(
+      markPlainText(
+        rendered.text,
+        spans.map((span) => renderedSpan(rendered, span)),
+      ),
+    );
+    return html`<p class="quoted-label">
+        Hidden in the message (the recipient cannot see this text, but it was checked)
+      </p>
+      <div class="plain hidden-text">${marked}</div>`;
+  })}`;
+}
+
+/** A span of source offsets as offsets in text rendered from that source (rendering keeps source order). */
+function renderedSpan(rendered: MappedText, span: FindingSpan): FindingSpan {
+  let start = 0;
+  while (start < rendered.text.length && rendered.starts[start]! < span.start) start++;
+  let end = start;
+  while (end < rendered.text.length && rendered.ends[end]! <= span.end) end++;
+  return { ...span, start, end };
+}
+
 export function renderBody(verdict: Verdict, places: FindingPlaces, view: BodyView, nonce: string): SafeHtml {
   const body = view === 'html' ? htmlBody(verdict, places, nonce) : plainTextBody(verdict, places);
-  return html`${body}${attachedTexts(verdict, places)}`;
+  return html`${body}${attachedTexts(verdict, places)}${hiddenTexts(verdict, places)}`;
 }
 
 /** The subject line or attachment name parts of a kind, with their marks, keyed by part text. */

@@ -1,5 +1,5 @@
-// The text of attachments the classifier screened (a .txt file, a calendar invitation) is shown on the message page
-// with its findings marked, so the DSL sees why a message with an innocent body was held.
+// Text the classifier screened outside the visible body (a .txt attachment, text hidden by its style) is shown on the
+// message page with its findings marked, so the DSL sees why a message with an innocent body was held.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, parseMime, type CompiledRules } from '../../../src/classifier/index.js';
 import { loadConfig } from '../../../src/config/load.js';
@@ -7,7 +7,7 @@ import { loadRules } from '../../../src/config/load-rules.js';
 import type { Config } from '../../../src/config/schema.js';
 import { addUser, get, makeHold, signIn, startHarness, type Harness, type SignedIn } from './fixtures.js';
 
-describe('the message page for a message held for its attachments', () => {
+describe('the message page for a message held for its attachments or hidden text', () => {
   let h: Harness;
   let dsl: SignedIn;
   let config: Config;
@@ -48,5 +48,25 @@ describe('the message page for a message held for its attachments', () => {
       new RegExp(`<mark class="finding sev-\\w+" id="finding-${index + 1}"[^>]*>07700 900123</mark>`),
     );
     expect(body).toContain('in the attachment');
+  });
+
+  it('shows text hidden from the recipient that holds a finding, marked, and leaves it out of the formatted view', async () => {
+    const htmlBody = '<p>See you on Monday.</p><div style="display:none">Text me: <b>07700</b> 900123</div>';
+    const hold = await makeHold({ text: 'See you on Monday.', html: htmlBody, flags: [] });
+    const verdict = classify(await parseMime(hold.raw), rules, {
+      recipientClass: 'pupil',
+      organisation: config.organisation,
+      thresholds: config.thresholds,
+    });
+    expect(verdict.action).toBe('hold');
+    await h.store.putHold({ ...hold, verdict });
+    const index = verdict.findings.findIndex((f) => f.part === 'hidden' && f.text === '07700</b> 900123');
+    expect(index).toBeGreaterThanOrEqual(0);
+    const body = (await get(h.app, dsl, `/holds/${hold.id}`)).body;
+    expect(body).toContain('Hidden in the message (the recipient cannot see this text, but it was checked)');
+    expect(body).toMatch(
+      new RegExp(`<mark class="finding sev-\\w+" id="finding-${index + 1}"[^>]*>07700 900123</mark>`),
+    );
+    expect(body).toContain('in the hidden text (the recipient cannot see it)');
   });
 });

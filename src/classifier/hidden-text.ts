@@ -1,0 +1,74 @@
+// The text of an HTML body that its reader cannot see (hidden-style.ts), mapped back to the HTML source. It is left
+// out of the rendered text so it cannot split a visible phrase, and screened here on its own: hidden text can still
+// carry contact details (a screen reader, a copy and paste or a plain-text view shows it).
+
+import { Parser } from 'htmlparser2';
+import { HiddenElements } from './hidden-style.js';
+import { HIDDEN, MAX_HTML_DEPTH } from './html-text.js';
+import { MappedTextBuilder, type MappedText } from './mapped-text.js';
+
+const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
+const NON_SPACE = /[^ \t\n\r\f]/;
+/** Elements that flow inside a line: any other tag parts the words either side of it. */
+const INLINE = new Set([
+  'a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'del', 'em', 'font', 'i', 'ins', 'kbd', 'label', 'mark', 'q',
+  's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var',
+]); // prettier-ignore
+
+/**
+ * Each stretch of hidden text, its words separated by single spaces; stretches apart in the source are a paragraph
+ * apart, so no phrase is read across visible text. Script, style and the like are not text at all, so not here.
+ */
+export function hiddenText(html: string): MappedText {
+  const out = new MappedTextBuilder(0);
+  const styled = new HiddenElements();
+  let hidingDepth = 0;
+  let neverShownDepth = 0;
+  let depth = 0;
+  /** Source offset of whatever came between this hidden text and the last: a space, or visible text (a break). */
+  let gap: { at: number; kind: 'none' | 'space' | 'break' } = { at: 0, kind: 'none' };
+
+  const partWords = (name: string): void => {
+    if (gap.kind === 'none' && !INLINE.has(name)) gap = { at: parser.startIndex, kind: 'space' };
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        partWords(name);
+        // Past the depth cap htmlToText reads the rest as visible text, so it is screened there.
+        if (++depth > MAX_HTML_DEPTH) parser.pause();
+        if (styled.open(attribs)) hidingDepth++;
+        if (HIDDEN.has(name)) neverShownDepth++;
+      },
+      onclosetag(name) {
+        partWords(name);
+        depth--;
+        if (styled.close()) hidingDepth = Math.max(0, hidingDepth - 1);
+        if (HIDDEN.has(name)) neverShownDepth = Math.max(0, neverShownDepth - 1);
+      },
+      ontext(text) {
+        const start = parser.startIndex;
+        const end = Math.min(html.length, parser.endIndex + 1);
+        const hidden = neverShownDepth === 0 && (hidingDepth > 0 || styled.textHidden);
+        if (!hidden) {
+          if (NON_SPACE.test(text)) gap = { at: start, kind: 'break' };
+          return;
+        }
+        const aligned = text.length === end - start;
+        for (const word of text.matchAll(NON_SPACE_RUN)) {
+          const at = aligned ? start + word.index : start;
+          if (out.size > 0 && gap.kind === 'break') out.emit('\n\n', gap.at, gap.at + 1);
+          else if (out.size > 0 && (gap.kind === 'space' || word.index > 0)) out.emit(' ', gap.at, gap.at + 1);
+          if (aligned) out.emitAligned(word[0], at);
+          else out.emit(word[0], start, end);
+          const after = word.index + word[0].length;
+          gap = { at: aligned ? start + after : start, kind: after < text.length ? 'space' : 'none' };
+        }
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return out.build();
+}
