@@ -47,7 +47,7 @@ const E = String.raw`(?![a-z0-9_@/]|\.[a-z0-9])`;
 /** Arrows and pointing hands people put between a name and a handle ("ig → jo", "snap 👉 jo"). */
 const ARROW = String.raw`(?:->|=>|→|➡️?|👉|👇)`;
 /** Between a name and what it names: "is", ":", "=", a comma, a dash set apart ("insta - jo", not "x-ray"). */
-const IS = String.raw`\s*(?:(?:is|'s|=|:|,|\s-|-\s|${ARROW})\s*)?\(?\s*`;
+const IS = String.raw`\s*(?:(?:is|'s|=|:|,|\s-|-\s|${ARROW})\s*)?[("']?\s*`;
 
 /**
  * "I'm on tiktok under the name fionaswims", "on insta as @jo", "find me on tiktok under fiona.swims". Needs a
@@ -65,7 +65,7 @@ const ON_PLATFORM_AS = new RegExp(
 const FORMS_AT_PLATFORM: readonly RegExp[] = [
   // "snap: mr.h", "insta - @jo", "discord username jo#1234", "gamertag is xX_jo_Xx"
   new RegExp(
-    String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|${ARROW}|\s(?:handle|username|name|id|tag)\s+is)\s*${HANDLE}${E}`,
+    String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|${ARROW}|\s(?:handle|username|name|id|tag)\s+is)\s*["']?${HANDLE}${E}`,
     'y',
   ),
   // "insta @jo", "on tiktok @mrh"
@@ -168,7 +168,9 @@ export const socialDetector: Detector<SocialOptions> = {
       if (matched.endsWith(groups.handle!)) end -= groups.handle!.length - written.length;
       // A number is the phone detector's to read whole: "whatsapp me on 07700 900123" is not account "07700".
       if (/^[0-9]+$/.test(handle) && FOLLOWED_BY_DIGITS.test(text.slice(end, end + 4))) return;
-      if (text[end] === ')' && matched.includes('(')) end++;
+      const opener = matched[matched.length - groups.handle!.length - 1];
+      if (matched.endsWith(groups.handle!) && (opener === '"' || opener === "'") && text[end] === opener) end++;
+      else if (text[end] === ')' && matched.includes('(')) end++;
       add(start, end, platform, handle);
     };
     const named = [...text.matchAll(PLATFORM_NAMED)];

@@ -48,6 +48,8 @@ describe('social detector', () => {
     ['add me on discord, my tag is hughesy#1234', 'discord, my tag is hughesy#1234', 'discord', 'hughesy#1234'],
     ['ig → fiona.swims', 'ig → fiona.swims', 'instagram', 'fiona.swims'],
     ['snap 👉 mrh_22', 'snap 👉 mrh_22', 'snapchat', 'mrh_22'],
+    ['my insta is “fionaswims”', 'my insta is “fionaswims”', 'instagram', 'fionaswims'],
+    ["snapchat: 'mrh_22'", "snapchat: 'mrh_22'", 'snapchat', 'mrh_22'],
     // games and apps where children and adults meet
     ['my roblox is jhughes99', 'my roblox is jhughes99', 'roblox', 'jhughes99'],
     ['roblox.com/users/123456/profile', 'roblox.com/users/123456/profile', 'roblox', '123456'],
@@ -110,6 +112,7 @@ describe('social detector', () => {
     'a 5 gram weight',
     'the gram is a unit of mass',
     'we play minecraft in computing club',
+    "my insta's fine",
     'pinterest.com/pin/12345',
     'soundcloud.com/discover',
   ])('reports nothing in %j', (text) => {
