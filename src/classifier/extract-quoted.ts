@@ -92,10 +92,15 @@ function isOutlookHeader(lines: Line[], i: number): boolean {
   return false;
 }
 
+/** Whether a trimmed line ends an attribution; a line not ending in ':' is spared the regex (most lines of mail). */
+function endsAttribution(trimmed: string): boolean {
+  return trimmed.endsWith(':') && ATTRIBUTION_END.test(trimmed);
+}
+
 /** The last line of an attribution starting at line i ("On ..., X" may wrap before "wrote:"), if it is one. */
 function attributionEnd(lines: Line[], i: number, trimmed: string): number | undefined {
   if (trimmed.length > MAX_ATTRIBUTION_CHARS) return undefined;
-  if (ATTRIBUTION_END.test(trimmed)) return i;
+  if (endsAttribution(trimmed)) return i;
   if (!ATTRIBUTION_START.test(trimmed)) return undefined;
   let joined = trimmed;
   for (let j = i + 1; j < Math.min(lines.length, i + 3); j++) {
@@ -103,7 +108,7 @@ function attributionEnd(lines: Line[], i: number, trimmed: string): number | und
     if (next === '') return undefined;
     joined += ' ' + next;
     if (joined.length > MAX_ATTRIBUTION_CHARS) return undefined;
-    if (ATTRIBUTION_END.test(next)) return j;
+    if (endsAttribution(next)) return j;
   }
   return undefined;
 }
