@@ -187,7 +187,8 @@ function findingsOf(
  * that repeats one from the plain text (same rule, same normalised text) is the same finding.
  */
 function withoutAlternativeRepeats(findings: UnscoredFinding[], parts: readonly MessagePart[]): UnscoredFinding[] {
-  const fromText = new Set(findings.filter((f) => parts[f.partIndex]?.source !== 'html').map(repeatKey));
+  // Only the plain-text alternative says the same as the HTML: the subject and attachments are other text.
+  const fromText = new Set(findings.filter((f) => parts[f.partIndex]?.source === 'text').map(repeatKey));
   return findings.filter((f) => parts[f.partIndex]?.source !== 'html' || !fromText.has(repeatKey(f)));
 }
 

@@ -120,6 +120,14 @@ describe('text the recipient reads, in a place the screener might not look', () 
     expect(verdict.parts.find((p) => p.kind === 'attachment')?.name).toBe('reading-list.txt');
   });
 
+  it('marks a number both where the HTML body gives it and in an attachment, scoring it once', async () => {
+    const attachment = TEXT(NUMBER, 'Content-Disposition: attachment; filename="note.txt"');
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [HTML(`<p>${NUMBER}</p>`), attachment])}`);
+    const numbers = verdict.findings.filter((f) => f.text === '07700 900123' && f.rule === verdict.findings[0]!.rule);
+    expect(numbers.map((f) => f.part)).toEqual(['html', 'attachment']);
+    expect(numbers.filter((f) => f.score > 0)).toHaveLength(1);
+  });
+
   it('passes a text attachment and a calendar invitation that say nothing of concern', async () => {
     const attachment = TEXT(INNOCENT, 'Content-Disposition: attachment; filename="reading-list.txt"');
     const invitation = `Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n${calendar('Parents evening', INNOCENT)}`;
