@@ -32,5 +32,8 @@ export const WEBMAIL_NAMES: ReadonlyMap<string, string> = new Map([
   ['yandex', 'yandex.com'], ['tutanota', 'tutanota.com'], ['fastmail', 'fastmail.com'], ['virginmedia', 'virginmedia.com'],
 ]); // prettier-ignore
 
-/** Provider names that are also everyday words ("the outlook is good", "a proton"): they need a clearer cue. */
-export const EVERYDAY_WEBMAIL_NAMES: ReadonlySet<string> = new Set(['outlook', 'proton', 'yahoo']);
+/**
+ * Provider names that are also everyday words ("the outlook is good", "a proton"): they need a clearer cue.
+ * ("Yahoo!" as a cheer is never followed by "at" or a colon and a name, so Yahoo is not among them.)
+ */
+export const EVERYDAY_WEBMAIL_NAMES: ReadonlySet<string> = new Set(['outlook', 'proton']);

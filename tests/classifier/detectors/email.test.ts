@@ -29,6 +29,8 @@ describe('email detector', () => {
     ['my outlook address is jo.b77', 'my outlook address is jo.b77', 'outlook.com', 'yes'],
     ['jhughes at gmail.com', 'jhughes at gmail.com', 'gmail.com', 'yes'],
     ['jhughes99 on gmail', 'jhughes99 on gmail', 'gmail.com', 'yes'],
+    ['mrh22 at yahoo', 'mrh22 at yahoo', 'yahoo.com', 'yes'],
+    ['yahoo: jhughes', 'yahoo: jhughes', 'yahoo.com', 'yes'],
     ['jo_b (hotmail)', 'jo_b (hotmail)', 'hotmail.com', 'yes'],
     ['jhughes - at - gmail - dot - com', 'jhughes - at - gmail - dot - com', 'gmail.com', 'yes'],
     ['jhughes_at_gmail_dot_com', 'jhughes_at_gmail_dot_com', 'gmail.com', 'yes'],
@@ -68,6 +70,7 @@ describe('email detector', () => {
     'logged in on gmail',
     'tiktok @fiona.swims',
     'jo - at - home',
+    'Yahoo! We won the cup',
   ])('reports nothing in %j', (text) => {
     expect(detect(email, text)).toEqual([]);
   });
