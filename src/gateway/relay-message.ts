@@ -14,7 +14,7 @@ import { screen, type ScreenResult, type ScreenSettings } from './screen.js';
 import type { ScreeningGate } from './screening-gate.js';
 import { replies, type SmtpReply } from './smtp-replies.js';
 import type { DeliveryResult, Upstream } from './upstream.js';
-import { withReceived } from './trace-header.js';
+import { receivedLine } from './trace-header.js';
 import { addHeaders, ID_HEADER, VERDICT_HEADER, verdictHeaderValue } from './verdict-header.js';
 
 /** Everything a reload replaces at once; a message uses the set that was current when its DATA ended. */
@@ -84,8 +84,8 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
   }
 
   // Hops are counted on the message as it came in (as Postfix's hopcount_limit does); ours is added below, so a
-  // message that comes round again counts it.
-  const traced = withReceived(
+  // message that comes round again counts it. The line is built now and joined to the message once, below.
+  const received = receivedLine(
     raw,
     {
       helo: envelope.clientHostname,
@@ -144,7 +144,7 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
       verdict: decision.verdict,
       severity: decision.severity,
       // Stored with the trace, so a release delivers it as the relay received it.
-      raw: traced,
+      raw: Buffer.concat([received, raw]),
     };
     record.reason = decision.reason;
     const storeStarted = performance.now();
@@ -174,11 +174,15 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
     }
   } else {
     const outgoing = decision.screened
-      ? addHeaders(traced, [
-          [VERDICT_HEADER, verdictHeaderValue({ ...decision.verdict, action: decision.action })],
-          [ID_HEADER, id],
-        ])
-      : traced;
+      ? addHeaders(
+          raw,
+          [
+            [VERDICT_HEADER, verdictHeaderValue({ ...decision.verdict, action: decision.action })],
+            [ID_HEADER, id],
+          ],
+          received,
+        )
+      : Buffer.concat([received, raw]);
     const deliverStarted = performance.now();
     const result = await deps.upstream.deliver({ from: envelope.mailFrom, to: envelope.rcptTo }, outgoing);
     record.timings.deliverMs = elapsed(deliverStarted);

@@ -62,8 +62,11 @@ function lineBreakOf(raw: Buffer): string {
   return lf > 0 && raw[lf - 1] === 0x0d ? '\r\n' : lf === -1 ? '\r\n' : '\n';
 }
 
-/** The message with this relay's Received line on top; nothing else is touched (earlier Received lines stay). */
-export function withReceived(raw: Buffer, session: TraceSession, stamp: TraceStamp): Buffer {
+/**
+ * This relay's Received line for `raw`, in the message's own line breaks, to go on top of it (earlier Received lines
+ * stay as they are). Returned apart from the message so it is joined to it in one copy, with any other added headers.
+ */
+export function receivedLine(raw: Buffer, session: TraceSession, stamp: TraceStamp): Buffer {
   const eol = lineBreakOf(raw);
-  return Buffer.concat([Buffer.from(`Received: ${receivedValue(session, stamp, eol)}${eol}`, 'latin1'), raw]);
+  return Buffer.from(`Received: ${receivedValue(session, stamp, eol)}${eol}`, 'latin1');
 }

@@ -62,13 +62,18 @@ function withoutFields(raw: Buffer, names: readonly string[]): Buffer {
   return Buffer.concat([Buffer.from(kept.join(''), 'latin1'), raw.subarray(end)]);
 }
 
-/** Prepends the given header fields (in order) using the message's own line break, after dropping forged copies. */
-export function addHeaders(raw: Buffer, fields: ReadonlyArray<readonly [string, string]>): Buffer {
+/**
+ * Prepends the given header fields (in order) using the message's own line break, after dropping forged copies;
+ * `below` (whole header lines, e.g. this relay's Received line) goes between them and the message, in the same copy.
+ */
+export function addHeaders(raw: Buffer, fields: ReadonlyArray<readonly [string, string]>, below?: Buffer): Buffer {
   const cleaned = withoutFields(
     raw,
     fields.map(([name]) => name),
   );
   const eol = lineBreakOf(raw);
   const added = fields.map(([name, value]) => `${name}: ${value.replace(/[\r\n]+/g, ' ')}${eol}`).join('');
-  return Buffer.concat([Buffer.from(added, 'utf8'), cleaned]);
+  return Buffer.concat(
+    below === undefined ? [Buffer.from(added, 'utf8'), cleaned] : [Buffer.from(added, 'utf8'), below, cleaned],
+  );
 }
