@@ -59,10 +59,21 @@ const ON_PLATFORM_AS = new RegExp(
 );
 
 /**
+ * "insta is fiona.swims", "add me on snap, it's mrh_22", "my tiktok? @fiona", "discord tag hughesy#1234": loose
+ * words between name and handle, so the handle must be clear (an "@", a label, or a made-up look): "tiktok is
+ * addictive" is not an account.
+ */
+const PLATFORM_THEN_HANDLE = new RegExp(
+  String.raw`${B}${PLATFORM}(?:\s+${LABEL})?\s*[,?!]?\s*(?:(?:it'?s|its|i'?m|im|i\s+am|is|=)\s+)?${HANDLE}${E}`,
+  'y',
+);
+
+/**
  * The ways people give an account in words, each with a named `platform` and `handle` (and maybe `label`). These
  * start with the platform's name, so they are tried only where one stands (sticky, at each name found).
  */
 const FORMS_AT_PLATFORM: readonly RegExp[] = [
+  PLATFORM_THEN_HANDLE,
   // "snap: mr.h", "insta - @jo", "discord username jo#1234", "gamertag is xX_jo_Xx"
   new RegExp(
     String.raw`${B}${PLATFORM}(?:\s*${LABEL})?\s*(?::|=|\s-|-\s|\(|${ARROW}|\s(?:handle|username|name|id|tag)\s+is)\s*["']?${HANDLE}${E}`,
@@ -125,6 +136,9 @@ const NOT_HANDLES = new Set(
 /** A Nintendo Switch friend code ("SW-1234-5678-9012"): the format is the platform's own, so no name is needed. */
 const FRIEND_CODE = /(?<![a-z0-9])sw[- ]?([0-9]{4})[- ]([0-9]{4})[- ]([0-9]{4})(?![0-9])/g;
 
+/** The MADE_UP look, for a handle already cut out ("mrh_22", "fiona.swims"; not "v2.1", "3.5m", "e.g"). */
+const MADE_UP_WHOLE = new RegExp(String.raw`^${MADE_UP}`);
+
 const FOLLOWED_BY_DIGITS = /^[ \t\-.]{0,3}[0-9]/;
 
 export const socialDetector: Detector<SocialOptions> = {
@@ -163,7 +177,8 @@ export const socialDetector: Detector<SocialOptions> = {
       // After a name that is also an everyday word ("cold snap: frost", "x = 12345") the handle must be
       // unmistakable: an "@", a label before it, or a made-up look, and at least one letter.
       const clear = withAt || groups.label !== undefined || looksMadeUp(handle);
-      if ((EVERYDAY_WORDS.has(word) || form === ON_PLATFORM_AS) && (!clear || !/[a-z]/.test(handle))) return;
+      const needsClear = EVERYDAY_WORDS.has(word) || form === ON_PLATFORM_AS || form === PLATFORM_THEN_HANDLE;
+      if (needsClear && (!clear || !/[a-z]/.test(handle))) return;
       let end = start + matched.length;
       if (matched.endsWith(groups.handle!)) end -= groups.handle!.length - written.length;
       // A number is the phone detector's to read whole: "whatsapp me on 07700 900123" is not account "07700".
@@ -227,9 +242,9 @@ function isHandle(handle: string, withAt: boolean): boolean {
   return /[a-z]/.test(handle) || handle.replace(/[^0-9]/g, '').length >= 5;
 }
 
-/** Handles nobody would write as a word: digits, underscores or dots inside ("jhughes_99", "mr.h"). */
+/** Handles nobody would write as a word: digits, underscores or dots and three letters ("jhughes_99", "mr.h"). */
 function looksMadeUp(handle: string): boolean {
-  return /[0-9_.]/.test(handle);
+  return MADE_UP_WHOLE.test(handle);
 }
 
 /** Handles of the school's own accounts ("@oakfieldschool", "facebook.com/oakfieldschool"). */

@@ -50,6 +50,11 @@ describe('social detector', () => {
     ['snap 👉 mrh_22', 'snap 👉 mrh_22', 'snapchat', 'mrh_22'],
     ['my insta is “fionaswims”', 'my insta is “fionaswims”', 'instagram', 'fionaswims'],
     ["snapchat: 'mrh_22'", "snapchat: 'mrh_22'", 'snapchat', 'mrh_22'],
+    ["add me on snap, it's mrh_22", "snap, it's mrh_22", 'snapchat', 'mrh_22'],
+    ['insta is fiona.swims', 'insta is fiona.swims', 'instagram', 'fiona.swims'],
+    ['my tiktok? @fiona', 'tiktok? @fiona', 'tiktok', 'fiona'],
+    ['discord tag hughesy#1234', 'discord tag hughesy#1234', 'discord', 'hughesy#1234'],
+    ["you can find me on insta, i'm fiona.swims", "insta, i'm fiona.swims", 'instagram', 'fiona.swims'],
     // games and apps where children and adults meet
     ['my roblox is jhughes99', 'my roblox is jhughes99', 'roblox', 'jhughes99'],
     ['roblox.com/users/123456/profile', 'roblox.com/users/123456/profile', 'roblox', '123456'],
@@ -113,6 +118,9 @@ describe('social detector', () => {
     'the gram is a unit of mass',
     'we play minecraft in computing club',
     "my insta's fine",
+    'tiktok is addictive',
+    'the tiktok v2.1 update',
+    'youtube 3.5m views',
     'pinterest.com/pin/12345',
     'soundcloud.com/discover',
   ])('reports nothing in %j', (text) => {
