@@ -11,8 +11,13 @@ import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
 const FILLED_RUN =
   /(?<![a-z0-9*~^])[a-z0-9]([*~^])[a-z0-9](?:\1[a-z0-9]){2,126}(?:\1(?=[ \t]*(?:@|[[({]at[\])}])))?(?![a-z0-9])/g;
 const HINT = /[a-z0-9][*~^][a-z0-9]/;
-/** Letters of an address's local part set apart by single spaces, right before its "@" ("j o h n @gmail.com"). */
-const SPACED_LOCAL_PART = /(?<![a-z0-9])[a-z0-9](?: [a-z0-9]){2,63}(?= ?@)/g;
+/**
+ * Letters of an address's local part set apart by single spaces, right before its "@" or a spelled "at"
+ * ("j o h n @gmail.com", "j o h n at gmail dot com"); four at least before a spelled "at", so "a b c at" stays.
+ */
+const AT_HINT = /@|\bat\b/;
+const SPACED_LOCAL_PART =
+  /(?<![a-z0-9])[a-z0-9](?: [a-z0-9]){2,63}(?= ?@)|(?<![a-z0-9])[a-z0-9](?: [a-z0-9]){3,63}(?= (?:at|\(at\)|\[at\]) )/g;
 
 /** The text with filler characters between single letters or digits removed, or undefined when there are none. */
 export function fillerLetters(text: string): MappedText | undefined {
@@ -20,7 +25,7 @@ export function fillerLetters(text: string): MappedText | undefined {
   if (HINT.test(text)) {
     for (const run of text.matchAll(FILLED_RUN)) dropEverySecond(run[0], run.index, run[1]!, edits);
   }
-  if (text.includes('@')) {
+  if (AT_HINT.test(text)) {
     for (const run of text.matchAll(SPACED_LOCAL_PART)) dropEverySecond(run[0], run.index, ' ', edits);
     edits.sort((a, b) => a.start - b.start);
   }

@@ -49,6 +49,8 @@ describe('normalise', () => {
     // fillers between every character
     ['j*o*h*n*@gmail.com', 'john@gmail.com', 'j*o*h*n*@gmail.com'],
     ['j o h n @ gmail.com', 'john@gmail.com', 'j o h n @ gmail.com'],
+    ['j o h n at gmail dot com', 'john@gmail.com', 'j o h n at gmail dot com'],
+    ['j o h n (at) gmail', 'john@gmail', 'j o h n (at) gmail'],
     ['0*7*7*0*0*9*0*0*1*2*3', '07700900123', '0*7*7*0*0*9*0*0*1*2*3'],
     ['s~e~x~y', 'sexy', 's~e~x~y'],
     // addresses without their ending, and sites read out
@@ -120,6 +122,7 @@ describe('normalise', () => {
     'the dot on the i',
     'the dot com boom',
     'the only fans in the ground',
+    'plan a b c at the shop',
   ];
   it.each(untouched)('leaves %j as it reads (only lower-cased)', (text) => {
     expect(normalise(text).text).toBe(text.toLowerCase());
