@@ -153,7 +153,7 @@ function markedHtmlRegions(html: string): { regions: MarkedRegion[]; hiddenTextA
   const parser = new Parser(
     {
       onopentag(name, attribs) {
-        if (styled.open(attribs)) hidingDepth++;
+        if (styled.open(name, attribs)) hidingDepth++;
         if (HIDDEN.has(name)) neverShownDepth++;
         let kind: MarkedRegion['kind'] | undefined;
         if (quotedToEnd === undefined && insideMarked === 0) {
@@ -186,6 +186,7 @@ function markedHtmlRegions(html: string): { regions: MarkedRegion[]; hiddenTextA
         }
       },
       ontext(text) {
+        styled.text(text);
         if (neverShownDepth > 0 || !(hidingDepth > 0 || styled.textHidden) || !NON_SPACE.test(text)) return;
         hiddenTextAt.push(parser.startIndex);
       },

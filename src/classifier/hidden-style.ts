@@ -2,10 +2,10 @@
 // opacity:0, a zero or near-zero font size, a zero-size box that hides its overflow, and text the colour of its
 // background (white on white). Filler hidden this way can split a phrase the pupil reads whole ("Don't
 // <span style="display:none">forget</span> tell your parents"), so it is kept out of the rendered text and
-// screened on its own. Style sheets (<style> rules, classes) are not read: only what an element says of itself.
+// screened on its own. Inline styles and <style> rules with simple selectors (style-sheet.ts) are read; an external
+// style sheet, a rule inside @media and a selector of more than one step are not.
 
-/** Characters of one style attribute read: a longer one is read at its head (a declaration list, not a document). */
-export const MAX_STYLE_CHARS = 2048;
+import { declarations, StyleSheet } from './style-sheet.js';
 
 /** Font sizes below this many CSS pixels cannot be read (1px text is a line of dots). */
 const MIN_READABLE_FONT_PX = 2;
@@ -22,6 +22,8 @@ type Colour = Rgb | 'transparent';
 /** What an element passes to its children: these properties are inherited, and a child can set them back. */
 interface OpenElement {
   hides: boolean;
+  /** A <style> element: its text is a style sheet. */
+  styleSheet?: boolean;
   visible: boolean;
   fontPx: number;
   colour: Colour | undefined;
@@ -83,17 +85,29 @@ export class HiddenElements {
   private readonly stack: OpenElement[] = [];
   /** Parsed style attributes by their text: templates repeat the same few hundred styles on every element. */
   private readonly styles = new Map<string, StyleFacts>();
+  private readonly sheet = new StyleSheet();
 
   /** Call for every open tag; true when this element hides itself and everything inside it. */
-  open(attribs: Record<string, string>): boolean {
+  open(name: string, attribs: Record<string, string>): boolean {
     const parent = this.stack[this.stack.length - 1] ?? ROOT;
-    if (attribs.style === undefined && attribs.bgcolor === undefined && attribs.color === undefined) {
+    if (name === 'style') {
+      this.stack.push({ ...parent, hides: false, styleSheet: true });
+      return false;
+    }
+    const sheetApplies = this.sheet.size > 0 && this.sheet.matches(name, attribs.class, attribs.id);
+    if (!sheetApplies && attribs.style === undefined && attribs.bgcolor === undefined && !attribs.color) {
       // Most elements say nothing of their looks: they inherit all of it (and hide nothing themselves).
       const hides = 'hidden' in attribs;
-      this.stack.push(parent.hides === hides ? parent : { ...parent, hides });
+      this.stack.push(parent.hides === hides && !parent.styleSheet ? parent : { ...parent, hides, styleSheet: false });
       return hides;
     }
-    const facts = attribs.style === undefined ? NO_STYLE : this.factsOf(attribs.style);
+    const facts = sheetApplies
+      ? this.factsOf(`${name} ${attribs.class ?? ''} ${attribs.id ?? ''}\u0000${attribs.style ?? ''}`, () =>
+          declarations(attribs.style, this.sheet.matching(name, attribs.class, attribs.id)),
+        )
+      : attribs.style === undefined
+        ? NO_STYLE
+        : this.factsOf(attribs.style, () => declarations(attribs.style));
     const colour = facts.colour === INHERIT ? colourSetting(attribs.color) : facts.colour;
     const background = facts.background === INHERIT ? backgroundSetting(attribs.bgcolor) : facts.background;
     const element: OpenElement = {
@@ -107,12 +121,18 @@ export class HiddenElements {
     return element.hides;
   }
 
-  private factsOf(style: string): StyleFacts {
-    let facts = this.styles.get(style);
+  /** Call for every text node: the text of a <style> element is read as a style sheet for what follows. */
+  text(text: string): void {
+    if (this.stack[this.stack.length - 1]?.styleSheet) this.sheet.add(text);
+  }
+
+  /** What an element's style says, parsed once per distinct style (and sheet rules, when any apply). */
+  private factsOf(key: string, parse: () => Map<string, string>): StyleFacts {
+    let facts = this.styles.get(key);
     if (facts === undefined) {
       if (this.styles.size >= MAX_CACHED_STYLES) this.styles.clear();
-      facts = styleFacts(declarations(style));
-      this.styles.set(style, facts);
+      facts = styleFacts(parse());
+      this.styles.set(key, facts);
     }
     return facts;
   }
@@ -127,24 +147,6 @@ export class HiddenElements {
     const here = this.stack[this.stack.length - 1] ?? ROOT;
     return !here.visible || here.fontPx < MIN_READABLE_FONT_PX || invisibleOn(here.colour, here.background);
   }
-}
-
-/** An element's inline style as lower-case property -> value ("!important" dropped). */
-function declarations(style: string | undefined): Map<string, string> {
-  const map = new Map<string, string>();
-  if (!style) return map;
-  for (const declaration of style.slice(0, MAX_STYLE_CHARS).split(';')) {
-    const colon = declaration.indexOf(':');
-    if (colon < 0) continue;
-    const property = declaration.slice(0, colon).trim().toLowerCase();
-    const value = declaration
-      .slice(colon + 1)
-      .replace(/!\s*important/i, '')
-      .trim()
-      .toLowerCase();
-    if (property !== '' && value !== '') map.set(property, value);
-  }
-  return map;
 }
 
 function hidesSubtree(style: Map<string, string>): boolean {

@@ -38,7 +38,7 @@ export function hiddenText(html: string): MappedText {
         partWords(name);
         // Past the depth cap htmlToText reads the rest as visible text, so it is screened there.
         if (++depth > MAX_HTML_DEPTH) parser.pause();
-        if (styled.open(attribs)) hidingDepth++;
+        if (styled.open(name, attribs)) hidingDepth++;
         if (HIDDEN.has(name)) neverShownDepth++;
       },
       onclosetag(name) {
@@ -48,6 +48,7 @@ export function hiddenText(html: string): MappedText {
         if (HIDDEN.has(name)) neverShownDepth = Math.max(0, neverShownDepth - 1);
       },
       ontext(text) {
+        styled.text(text);
         const start = parser.startIndex;
         const end = Math.min(html.length, parser.endIndex + 1);
         const hidden = neverShownDepth === 0 && (hidingDepth > 0 || styled.textHidden);

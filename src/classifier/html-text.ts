@@ -113,7 +113,7 @@ export function htmlToText(html: string): MappedText {
           stoppedAt = parser.endIndex + 1;
           parser.pause();
         }
-        if (styled.open(attribs) || HIDDEN.has(name)) hiddenDepth++;
+        if (styled.open(name, attribs) || HIDDEN.has(name)) hiddenDepth++;
         else if (name === 'br') lineBreak(1, true);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
         else if (BLOCK.has(name)) lineBreak(1, false);
@@ -140,6 +140,7 @@ export function htmlToText(html: string): MappedText {
         }
       },
       ontext(text) {
+        styled.text(text);
         // Space too small or faint to see still parts words (email layouts set font-size:0 between columns).
         if (hiddenDepth > 0 || (styled.textHidden && NON_SPACE.test(text))) return;
         addText(text, parser.startIndex, Math.min(html.length, parser.endIndex + 1));

@@ -341,6 +341,28 @@ describe('HTML that shows one thing and says another', () => {
     expect(verdict.findings.some((f) => f.part === 'html' && /^Don't/.test(f.text))).toBe(true);
   });
 
+  it.each([
+    ['a class', '.filler { display: none }', '<span class="note filler">x</span>'],
+    ['a tag and class', 'span.f{font-size:0px}', '<span class="f">x</span>'],
+    ['an id', '#f { color: #fff; }', '<span id="f">x</span>'],
+    [
+      'a tag (comments and @media rules around it)',
+      '/* x */ @media print { p { color: red } } b {visibility:hidden}',
+      '<b>x</b>',
+    ],
+  ])('reads a phrase whole around filler hidden by a <style> rule for %s', async (_, css, filler) => {
+    const html = `<html><head><style>${css}</style></head><body><p>Don't ${filler.replace('>x<', '>forget your homework and<')} tell your parents about this.</p></body></html>`;
+    const verdict = await expectHeld(message('Content-Type: text/html; charset=utf-8', html));
+    expect(verdict.findings.some((f) => f.part === 'html' && /^Don't/.test(f.text))).toBe(true);
+  });
+
+  it('does not apply a <style> rule inside @media or with a descendant selector', async () => {
+    const css = '@media (max-width: 600px) { .m { display: none } } .wrap .d { display: none }';
+    const html = `<style>${css}</style><div class="wrap"><p>Hello <span class="m">one</span> <span class="d">two</span></p></div>`;
+    const verdict = await screen(message('Content-Type: text/html; charset=utf-8', html));
+    expect(verdict.parts.map((p) => p.kind)).not.toContain('hidden');
+  });
+
   it('screens a number hidden from view on its own, and shows it as hidden text', async () => {
     const verdict = await expectHeld(
       message(
@@ -475,6 +497,20 @@ describe('structures meant to hang or crash the parser', () => {
   it('passes a multipart whose parts are all empty', async () => {
     const verdict = await screen(`${HEAD}\r\n${multipart('alternative', [TEXT(''), HTML('')])}`);
     expect(verdict).toMatchObject({ action: 'pass', problems: [] });
+  });
+
+  it('screens HTML with style sheets of 100,000 rules and unclosed comments, and 20,000 styled elements, in bounded time', async () => {
+    const rules = Array.from({ length: 100_000 }, (_, i) => `.c${i}{color:#fff}`).join('');
+    const sheet = `<style>${rules}</style><style>${'/* '.repeat(50_000)}</style><style>${'@media{'.repeat(20_000)}</style>`;
+    const elements = Array.from(
+      { length: 20_000 },
+      (_, i) => `<span class="c${i % 50} x${i}" style="color:#${i % 10}${i % 10}${i % 10}">w</span>`,
+    ).join(' ');
+    const { verdict, ms } = await timedScreen(
+      message('Content-Type: text/html; charset=utf-8', `${sheet}<p>${NUMBER}</p>${elements}`),
+    );
+    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(verdict.action).toBe('hold');
   });
 
   it('holds a multipart cut off before its closing boundary', async () => {
