@@ -123,6 +123,7 @@ describe('normalise', () => {
     'the dot com boom',
     'the only fans in the ground',
     'plan a b c at the shop',
+    'an anecdote about the dotted line',
   ];
   it.each(untouched)('leaves %j as it reads (only lower-cased)', (text) => {
     expect(normalise(text).text).toBe(text.toLowerCase());
