@@ -25,6 +25,8 @@ const PERSONAL_HOSTS: ReadonlyMap<string, string> = new Map([
   ['onlyfans.com', 'creator-page'], ['fansly.com', 'creator-page'], ['paypal.me', 'payment-page'],
   ['cash.app', 'payment-page'], ['monzo.me', 'payment-page'], ['venmo.com', 'payment-page'],
   ['amazon.co.uk/hz/wishlist', 'wishlist'], ['throne.com', 'wishlist'],
+  ['etsy.com/shop', 'shop'], ['depop.com', 'shop'], ['vinted.co.uk/member', 'shop'], ['ebay.co.uk/usr', 'shop'],
+  ['ebay.com/usr', 'shop'], ['redbubble.com/people', 'shop'], ['bandcamp.com', 'creator-page'],
 ]); // prettier-ignore
 
 /** Sites teachers send pupils to every day; never personal, even when "my" comes before them. */
@@ -49,7 +51,7 @@ const NOT_OWN = String.raw`(?!(?:favou?rite|fave|go-to|usual|preferred|recommend
  * Up to two words may stand between "my" and "site".
  */
 const INTRODUCED_BEFORE = new RegExp(
-  String.raw`(?:(?<![a-z0-9])(?:my|our)\s+${NOT_OWN}(?:[a-z'\-]+\s+${NOT_OWN}){0,2}${SITE_WORD}|(?<![a-z0-9])i(?:'ve|\s+have)?\s+(?:got\s+|run\s+|started\s+|made\s+|set\s+up\s+|have\s+)?(?:a|an|my\s+own)\s+(?:[a-z'\-]+\s+){0,2}${SITE_WORD}|(?<![a-z0-9])i\s+(?:blog|vlog|post|write|sell\s+stuff|stream)|(?<![a-z0-9])(?:my|our)\s+(?:own\s+)?(?:stuff|work|art|artwork|photos|photography|music|videos|writing|poems|designs)\s+(?:is\s+|are\s+)?(?:at|on|here))\b[^.!?\n]{0,40}$`,
+  String.raw`(?:(?<![a-z0-9])(?:my|our)\s+${NOT_OWN}(?:[a-z'\-]+\s+${NOT_OWN}){0,2}${SITE_WORD}|(?<![a-z0-9])i(?:'ve|\s+have)?\s+(?:got\s+|run\s+|started\s+|made\s+|set\s+up\s+|have\s+)?(?:a|an|my\s+own)\s+(?:[a-z'\-]+\s+){0,2}${SITE_WORD}|(?<![a-z0-9])i\s+(?:blog|vlog|post|write|sell\s+stuff|stream)|(?<![a-z0-9])(?:my|our)\s+(?:own\s+)?(?:stuff|work|art|artwork|photos|photography|music|videos|writing|poems|designs)\s+(?:is\s+|are\s+)?(?:at|on|here))\b[^.\n]{0,40}$`,
 );
 /** After the link: "jo.net is my blog", "www.jo.net (my site)", "jo.net - my portfolio". */
 const INTRODUCED_AFTER = new RegExp(

@@ -26,6 +26,11 @@ describe('website detector', () => {
     ['I have a website, jo-art.co.uk, have a look', 'jo-art.co.uk', 'personal-site'],
     ["I've got a little photography site: jonesy.example.net", 'jonesy.example.net', 'personal-site'],
     ['check out my stuff at jo-art.co.uk', 'jo-art.co.uk', 'personal-site'],
+    ['my site is www dot fionaswims dot com', 'www dot fionaswims dot com', 'personal-site'],
+    ['I made a website! fionaswims.net', 'fionaswims.net', 'personal-site'],
+    ['etsy.com/shop/FionaSwims', 'etsy.com/shop/FionaSwims', 'shop'],
+    ['depop.com/fionaswims', 'depop.com/fionaswims', 'shop'],
+    ['fiona.bandcamp.com', 'fiona.bandcamp.com', 'creator-page'],
   ];
   it.each(found)('finds %j as %j (%s)', (text, written, kind) => {
     const hits = detect(website, text);
@@ -51,6 +56,8 @@ describe('website detector', () => {
     'my class page is www.oakfield.sch.uk/7b',
     'in my opinion the best page is www.thetimes.co.uk',
     'more at www.thetimes.co.uk',
+    'depop.com',
+    'my site is down? use www.bbc.co.uk/bitesize',
   ])('reports nothing in %j', (text) => {
     expect(detect(website, text)).toEqual([]);
   });
