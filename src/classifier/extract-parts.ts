@@ -137,7 +137,8 @@ function anyWithin(sorted: number[], region: TextRegion): boolean {
 
 /**
  * Quoted and signature elements found by their tags, ids and classes, as source offsets; and where text the reader
- * cannot see starts (one offset per hidden text node, so at most one per character of the bounded HTML body).
+ * cannot see, or a picture's description, starts (one offset per such text node or picture, so at most one per
+ * character of the bounded HTML body).
  */
 function markedHtmlRegions(html: string): { regions: MarkedRegion[]; hiddenTextAt: number[] } {
   const regions: MarkedRegion[] = [];
@@ -155,6 +156,9 @@ function markedHtmlRegions(html: string): { regions: MarkedRegion[]; hiddenTextA
       onopentag(name, attribs) {
         if (styled.open(name, attribs)) hidingDepth++;
         if (HIDDEN.has(name)) neverShownDepth++;
+        if (name === 'img' && neverShownDepth === 0 && NON_SPACE.test(attribs.alt ?? '')) {
+          hiddenTextAt.push(parser.startIndex);
+        }
         let kind: MarkedRegion['kind'] | undefined;
         if (quotedToEnd === undefined && insideMarked === 0) {
           const id = (attribs.id ?? '').toLowerCase();

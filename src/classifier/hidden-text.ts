@@ -1,6 +1,7 @@
-// The text of an HTML body that its reader cannot see (hidden-style.ts), mapped back to the HTML source. It is left
-// out of the rendered text so it cannot split a visible phrase, and screened here on its own: hidden text can still
-// carry contact details (a screen reader, a copy and paste or a plain-text view shows it).
+// The text of an HTML body that its reader cannot see (hidden-style.ts), and pictures' descriptions (alt text, shown
+// in a picture's place when pictures are not loaded), mapped back to the HTML source. Hidden text is left out of the
+// rendered text so it cannot split a visible phrase, and screened here on its own: it can still carry contact details
+// (a screen reader, a copy and paste or a plain-text view shows it).
 
 import { Parser } from 'htmlparser2';
 import { HiddenElements } from './hidden-style.js';
@@ -32,10 +33,31 @@ export function hiddenText(html: string): MappedText {
     if (gap.kind === 'none' && !INLINE.has(name)) gap = { at: parser.startIndex, kind: 'space' };
   };
 
+  const emitWords = (text: string, start: number, end: number): void => {
+    const aligned = text.length === end - start;
+    for (const word of text.matchAll(NON_SPACE_RUN)) {
+      const at = aligned ? start + word.index : start;
+      if (out.size > 0 && gap.kind === 'break') out.emit('\n\n', gap.at, gap.at + 1);
+      else if (out.size > 0 && (gap.kind === 'space' || word.index > 0)) out.emit(' ', gap.at, gap.at + 1);
+      if (aligned) out.emitAligned(word[0], at);
+      else out.emit(word[0], start, end);
+      const after = word.index + word[0].length;
+      gap = { at: aligned ? start + after : start, kind: after < text.length ? 'space' : 'none' };
+    }
+  };
+
   const parser = new Parser(
     {
       onopentag(name, attribs) {
         partWords(name);
+        if (name === 'img' && neverShownDepth === 0 && attribs.alt !== undefined && NON_SPACE.test(attribs.alt)) {
+          // Shown in the picture's place when pictures are not loaded (Outlook's default for many senders).
+          const tag = { start: parser.startIndex, end: Math.min(html.length, parser.endIndex + 1) };
+          const span = altSpan(html, tag, attribs.alt);
+          gap = { at: tag.start, kind: 'break' };
+          emitWords(attribs.alt, span.start, span.end);
+          gap = { at: tag.end - 1, kind: 'break' };
+        }
         // Past the depth cap htmlToText reads the rest as visible text, so it is screened there.
         if (++depth > MAX_HTML_DEPTH) parser.pause();
         if (styled.open(name, attribs)) hidingDepth++;
@@ -56,20 +78,23 @@ export function hiddenText(html: string): MappedText {
           if (NON_SPACE.test(text)) gap = { at: start, kind: 'break' };
           return;
         }
-        const aligned = text.length === end - start;
-        for (const word of text.matchAll(NON_SPACE_RUN)) {
-          const at = aligned ? start + word.index : start;
-          if (out.size > 0 && gap.kind === 'break') out.emit('\n\n', gap.at, gap.at + 1);
-          else if (out.size > 0 && (gap.kind === 'space' || word.index > 0)) out.emit(' ', gap.at, gap.at + 1);
-          if (aligned) out.emitAligned(word[0], at);
-          else out.emit(word[0], start, end);
-          const after = word.index + word[0].length;
-          gap = { at: aligned ? start + after : start, kind: after < text.length ? 'space' : 'none' };
-        }
+        emitWords(text, start, end);
       },
     },
     { decodeEntities: true },
   );
   parser.end(html);
   return out.build();
+}
+
+const ALT_ATTRIBUTE = /\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
+
+/** Where the alt text sits in its tag's source, so its words map back to it exactly (else: the whole tag). */
+function altSpan(html: string, tag: { start: number; end: number }, alt: string): { start: number; end: number } {
+  const source = html.slice(tag.start, tag.end);
+  const match = ALT_ATTRIBUTE.exec(source);
+  const written = match && (match[1] ?? match[2] ?? match[3]);
+  if (!match || written !== alt) return tag;
+  const at = tag.start + match.index + match[0].length - written.length - (match[3] === undefined ? 1 : 0);
+  return { start: at, end: at + written.length };
 }

@@ -16,8 +16,9 @@ export type Action = (typeof ACTIONS)[number];
 /**
  * Where in the message a piece of text sits. 'attachment' is the text of something the reader opens from the message
  * (a text attachment, a forwarded message, a calendar invitation). 'hidden' is HTML text styled so the reader cannot
- * see it (display:none, zero size, white on white): its part has the same source as the html part it hides in, but
- * is read for its hidden text only, so filler cannot split a visible phrase and is still screened.
+ * see it (display:none, zero size, white on white) and pictures' descriptions (alt text): its part has the same
+ * source as the html part it sits in, but is read for that text only, so filler cannot split a visible phrase and is
+ * still screened.
  */
 export const PART_KINDS = [
   'subject',

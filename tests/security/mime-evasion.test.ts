@@ -373,6 +373,12 @@ describe('HTML that shows one thing and says another', () => {
     expect(verdict.findings.filter((f) => f.part === 'hidden').map((f) => f.text)).toContain('07700</b> 900123');
   });
 
+  it("screens a picture's description, shown in its place when pictures are not loaded", async () => {
+    const html = `<p>${INNOCENT}</p><p><img src="cid:logo" alt="Text me on 07700 900123"> Mr Smith</p>`;
+    const verdict = await expectHeld(message('Content-Type: text/html; charset=utf-8', html));
+    expect(verdict.findings.filter((f) => f.part === 'hidden').map((f) => f.text)).toContain('07700 900123');
+  });
+
   it('reads white text on a dark background, and text a child of a font-size:0 container sizes back, as visible', async () => {
     const html =
       '<table><tr><td style="background-color:#003366"><span style="color:#fff">Don\'t tell your parents</span></td></tr></table>' +

@@ -48,7 +48,7 @@ export const PART_LABELS: Record<PartKind, string> = {
   html: 'Message',
   'attachment-name': 'Attachment name',
   attachment: 'Attachment',
-  hidden: 'Hidden text (the recipient cannot see it)',
+  hidden: 'Hidden text or picture description',
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -132,8 +132,8 @@ function attachedTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
 }
 
 /**
- * Text the recipient cannot see (display:none, zero size, white on white) that holds a finding, as the classifier
- * read it: the formatted view leaves it out, as the recipient's mail program does.
+ * Text the recipient cannot see (display:none, zero size, white on white) or pictures' descriptions, where they hold a
+ * finding, as the classifier read them: the formatted view does not show them as text.
  */
 function hiddenTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
   return html`${partsOf(verdict, ['hidden']).map(({ part, index }) => {
@@ -147,7 +147,7 @@ function hiddenTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
       ),
     );
     return html`<p class="quoted-label">
-        Hidden in the message (the recipient cannot see this text, but it was checked)
+        Hidden in the message, or describing a picture (the recipient may not see this text, but it was checked)
       </p>
       <div class="plain hidden-text">${marked}</div>`;
   })}`;

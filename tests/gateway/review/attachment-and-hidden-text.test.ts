@@ -63,10 +63,10 @@ describe('the message page for a message held for its attachments or hidden text
     const index = verdict.findings.findIndex((f) => f.part === 'hidden' && f.text === '07700</b> 900123');
     expect(index).toBeGreaterThanOrEqual(0);
     const body = (await get(h.app, dsl, `/holds/${hold.id}`)).body;
-    expect(body).toContain('Hidden in the message (the recipient cannot see this text, but it was checked)');
+    expect(body).toContain('Hidden in the message, or describing a picture');
     expect(body).toMatch(
       new RegExp(`<mark class="finding sev-\\w+" id="finding-${index + 1}"[^>]*>07700 900123</mark>`),
     );
-    expect(body).toContain('in the hidden text (the recipient cannot see it)');
+    expect(body).toContain('in the hidden text or picture description');
   });
 });
