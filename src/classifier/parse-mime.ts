@@ -174,7 +174,8 @@ async function readAttachment(
   const decoded = decodeText(attachment);
   let text = decoded;
   if (isCalendar(type)) text = calendarText(decoded);
-  else if (type === 'text/html') text = readableText(decoded);
+  // text/html, and Apple Watch's text/watch-html alternative: rendered as a mail program shows them.
+  else if (type.endsWith('html')) text = readableText(decoded);
   return { texts: spend(budget, [{ name, text }], problems), names: [] };
 }
 

@@ -188,6 +188,14 @@ describe('text the recipient reads, in a place the screener might not look', () 
     expect(attachmentFindings(verdict)).toEqual([expect.stringContaining('07700 900123')]);
   });
 
+  it('holds an Apple Watch alternative (text/watch-html) whose markup splits a phrase, read as it is shown', async () => {
+    const watch = `Content-Type: text/watch-html; charset=utf-8\r\n\r\n<p>Don't <b>tell</b> your <i>parents</i> about this.</p>`;
+    const verdict = await expectHeld(
+      `${HEAD}\r\n${multipart('alternative', [TEXT(INNOCENT), watch, HTML(`<p>${INNOCENT}</p>`)])}`,
+    );
+    expect(attachmentFindings(verdict)).toEqual([expect.stringContaining("Don't tell")]);
+  });
+
   it('holds a text attachment in a declared charset, decoded before it is screened', async () => {
     const body = Buffer.from('Don\x92t tell your parents about this.', 'latin1').toString('base64');
     const part = `Content-Type: text/plain; charset=windows-1252\r\nContent-Disposition: attachment; filename="a.txt"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`;
