@@ -45,16 +45,27 @@ const PARSER_OPTIONS = {
   skipImageLinks: true,
 } as const;
 
-/** What may still be read as attached text, shared by a message and every message forwarded inside it. */
+/**
+ * What may still be read as attached text, shared by a message and every message forwarded inside it, and how many
+ * were not read for want of it. (Problems never name an attachment: they are logged, and names can say too much.)
+ */
 interface AttachedBudget {
   texts: number;
   chars: number;
+  skipped: number;
 }
 
 export async function parseMime(raw: Buffer | string): Promise<MessageInput> {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const budget: AttachedBudget = { texts: MAX_ATTACHED_TEXTS, chars: MAX_ATTACHED_TEXT_CHARS };
+  const budget: AttachedBudget = { texts: MAX_ATTACHED_TEXTS, chars: MAX_ATTACHED_TEXT_CHARS, skipped: 0 };
   const input = await parseMessage(bytes, 0, budget);
+  if (budget.skipped > 0) {
+    input.problems!.push(
+      `${budget.skipped} attachment(s) that open as text could not be checked: the message has more of them, or ` +
+        `more text in them, than is checked (${MAX_ATTACHED_TEXTS} attachments, ` +
+        `${MAX_ATTACHED_TEXT_CHARS.toLocaleString('en-GB')} characters).`,
+    );
+  }
   // Checked once over everything read, forwarded messages included (their text is in attachedTexts).
   if (hasReorderedText(input)) {
     input.problems!.push(
@@ -166,7 +177,7 @@ async function readAttachment(
   const type = attachment.contentType.toLowerCase();
   const name = attachmentName(attachment, type);
   if (budget.texts <= 0 || budget.chars <= 0) {
-    problems.push(`The attachment "${name}" could not be checked (the message has too many text attachments).`);
+    budget.skipped++;
     return { texts: [], names: [] };
   }
   budget.texts--;
@@ -187,13 +198,11 @@ async function readForwarded(
   problems: string[],
 ): Promise<ReadAttachment> {
   if (depth + 1 > MAX_FORWARD_DEPTH) {
-    problems.push(
-      `The attached message "${name}" is forwarded inside ${MAX_FORWARD_DEPTH} others and was not checked.`,
-    );
+    problems.push(`A message attached inside ${MAX_FORWARD_DEPTH} others could not be checked.`);
     return { texts: [], names: [] };
   }
   const inner = await parseMessage(content, depth + 1, budget);
-  for (const problem of inner.problems ?? []) problems.push(`In the attached message "${name}": ${problem}`);
+  for (const problem of inner.problems ?? []) problems.push(`In an attached message: ${problem}`);
   const pieces = [inner.subject, inner.text];
   if (inner.html !== undefined) {
     // Mail programs show the HTML alternative: it is screened too unless it only repeats the plain text.
@@ -211,7 +220,7 @@ function spend(budget: AttachedBudget, texts: AttachedText[], problems: string[]
   for (const { name, text } of texts) {
     if (text.trim() === '') continue;
     const limit = Math.min(MAX_TEXT_CHARS, budget.chars);
-    const cut = bounded(text, `The attachment "${name}"`, problems, limit);
+    const cut = bounded(text, 'An attachment', problems, limit);
     budget.chars -= cut.length;
     kept.push({ name, text: cut });
   }

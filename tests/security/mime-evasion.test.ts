@@ -178,7 +178,18 @@ describe('text the recipient reads, in a place the screener might not look', () 
       inner = `${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), `Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n${inner}`], `n${i}`)}`;
     }
     const verdict = await expectHeld(inner);
-    expect(verdict.problems.join('\n')).toMatch(/forwarded inside 3 others/);
+    expect(verdict.problems.join('\n')).toMatch(/attached inside 3 others/);
+  });
+
+  it('reports text attachments past the limit, without naming them, rather than passing them unread', async () => {
+    const attachments = Array.from({ length: 25 }, (_, i) =>
+      TEXT(INNOCENT, `Content-Disposition: attachment; filename="secret-name-${i}.txt"`),
+    );
+    const verdict = await expectHeld(`${HEAD}\r\n${multipart('mixed', [TEXT(INNOCENT), ...attachments])}`);
+    expect(verdict.problems).toEqual([
+      expect.stringMatching(/^5 attachment\(s\) that open as text could not be checked/),
+    ]);
+    expect(verdict.parts.filter((p) => p.kind === 'attachment')).toHaveLength(20);
   });
 
   // Mail programs show other text/* types (text/enriched, text/markdown, text/x-...) as text.
