@@ -192,6 +192,13 @@ function withoutAlternativeRepeats(findings: UnscoredFinding[], parts: readonly 
   return findings.filter((f) => parts[f.partIndex]?.source !== 'html' || !fromText.has(repeatKey(f)));
 }
 
+/** A part in words for problems a DSL reads ("The hidden text is too long to check in full"). */
+const PART_WORDS: Partial<Record<PartKind, string>> = {
+  'attachment-name': 'attachment name',
+  hidden: 'hidden text',
+  html: 'message',
+};
+
 function describePart(part: MessagePart): string {
-  return part.kind === 'attachment-name' ? 'attachment name' : part.kind;
+  return PART_WORDS[part.kind] ?? part.kind;
 }
