@@ -10,7 +10,7 @@ import { MappedTextBuilder, type MappedText } from './mapped-text.js';
 
 const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
 const NON_SPACE = /[^ \t\n\r\f]/;
-/** Elements that flow inside a line: any other tag parts the words either side of it. */
+/** Elements that flow inside a line: any other tag puts the words either side of it on separate lines. */
 const INLINE = new Set([
   'a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'del', 'em', 'font', 'i', 'ins', 'kbd', 'label', 'mark', 'q',
   's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var',
@@ -27,10 +27,11 @@ export function hiddenText(html: string): MappedText {
   let neverShownDepth = 0;
   let depth = 0;
   /** Source offset of whatever came between this hidden text and the last: a space, or visible text (a break). */
-  let gap: { at: number; kind: 'none' | 'space' | 'break' } = { at: 0, kind: 'none' };
+  let gap: { at: number; kind: 'none' | 'space' | 'line' | 'break' } = { at: 0, kind: 'none' };
 
   const partWords = (name: string): void => {
-    if (gap.kind === 'none' && !INLINE.has(name)) gap = { at: parser.startIndex, kind: 'space' };
+    if ((gap.kind === 'none' || gap.kind === 'space') && !INLINE.has(name))
+      gap = { at: parser.startIndex, kind: 'line' };
   };
 
   const emitWords = (text: string, start: number, end: number): void => {
@@ -38,6 +39,7 @@ export function hiddenText(html: string): MappedText {
     for (const word of text.matchAll(NON_SPACE_RUN)) {
       const at = aligned ? start + word.index : start;
       if (out.size > 0 && gap.kind === 'break') out.emit('\n\n', gap.at, gap.at + 1);
+      else if (out.size > 0 && gap.kind === 'line') out.emit('\n', gap.at, gap.at + 1);
       else if (out.size > 0 && (gap.kind === 'space' || word.index > 0)) out.emit(' ', gap.at, gap.at + 1);
       if (aligned) out.emitAligned(word[0], at);
       else out.emit(word[0], start, end);
