@@ -46,6 +46,8 @@ const DOMAIN_AFTER_AT = new RegExp(
  * out more than this. Running the address regex only near an "at" makes the pass 3x faster on prose.
  */
 const MAX_LOCAL_CHARS = 160;
+/** How far after its "at" a read-out domain may run: seven labels of a dozen letters with their spoken dots. */
+const MAX_DOMAIN_CHARS = 200;
 /** Later starts tried for one "at" when the address read so far is prose; bounds the work on "a at b.c a at b.c...". */
 const MAX_TRIES_PER_AT = 12;
 
@@ -60,12 +62,16 @@ export function spelledAddresses(text: string): MappedText | undefined {
     if (domain === null) continue;
     // "jo.bloggs@gmail.com" as written needs nothing: only look back when a dot was read out on either side.
     if (at[0] === '@' && !/[^a-z0-9_%+.-]/.test(domain[0]) && !spokenDotBefore(text, at.index)) continue;
-    SPELLED_ADDRESS.lastIndex = Math.max(searchedTo, at.index - MAX_LOCAL_CHARS);
+    // The regex runs on a window around this "at" only: run on the whole text from here, a miss would read to the end.
+    const window = windowOf(text, at.index - MAX_LOCAL_CHARS, at.index + at[0].length + MAX_DOMAIN_CHARS, searchedTo);
+    SPELLED_ADDRESS.lastIndex = 0;
     for (let tries = 0; tries < MAX_TRIES_PER_AT; tries++) {
-      const match = SPELLED_ADDRESS.exec(text);
-      if (match === null || match.index > at.index) break;
-      const end = match.index + match[0].length;
-      const read = end > at.index ? readSpelledAddress(match[0], match.index) : 'earlier';
+      const match = SPELLED_ADDRESS.exec(window.text);
+      if (match === null) break;
+      const start = window.start + match.index;
+      if (start > at.index) break;
+      const end = start + match[0].length;
+      const read = end > at.index ? readSpelledAddress(match[0], start) : 'earlier';
       if (Array.isArray(read)) {
         edits.push(...read);
         searchedTo = end;
@@ -83,6 +89,23 @@ export function spelledAddresses(text: string): MappedText | undefined {
  * The edits that write a spelled address plainly; 'prose-before' when the words before the "at" are prose (a later
  * start may still be an address), 'not-an-address' when nothing starting later can be one either.
  */
+/** Characters a label or address runs on with; a window is widened over them to reach a word break. */
+const IN_WORD = /[a-z0-9_%+.\-@]/;
+/** How far a window is widened to reach a word break; a longer run is no label anyone reads out. */
+const MAX_WIDEN = 64;
+
+/**
+ * text.slice(from, to), widened to word breaks so the regexes' look-arounds read it as they read the whole text,
+ * and starting no earlier than `floor` (the end of the last address read).
+ */
+function windowOf(text: string, from: number, to: number, floor: number): { start: number; text: string } {
+  let start = Math.max(floor, from, 0);
+  let end = Math.min(text.length, to);
+  for (let k = 0; start > floor && k < MAX_WIDEN && IN_WORD.test(text[start - 1]!); k++) start--;
+  for (let k = 0; end < text.length && k < MAX_WIDEN && IN_WORD.test(text[end]!); k++) end++;
+  return { start, text: text.slice(start, end) };
+}
+
 function spokenDotBefore(text: string, at: number): boolean {
   return SPOKEN_DOT_HINT.test(text.slice(Math.max(0, at - MAX_LOCAL_CHARS), at));
 }
@@ -155,6 +178,8 @@ const SPELLED_DOT_ANCHOR = new RegExp(SPELLED_DOT, 'g');
  * Running the host regex only there makes the pass 10x cheaper on mail that says "anecdote" or "dotted".
  */
 const MAX_HOST_PREFIX_CHARS = 100;
+/** How far after a read-out dot the rest of its host may run (two more labels and dots). */
+const MAX_HOST_SUFFIX_CHARS = 60;
 /** Cheap test that skips the pass for the many messages with no dot read out. */
 const SPOKEN_DOT_HINT = /dot|[[({<] ?\. ?[\])}>]/;
 const HOST_SEPARATOR = new RegExp(String.raw`${BRACKETED_DOT}|${WORD_GAP}dot${WORD_GAP}|\.`, 'g');
@@ -166,12 +191,14 @@ export function spelledHosts(text: string): MappedText | undefined {
   let searchedTo = 0;
   for (const dot of text.matchAll(SPELLED_DOT_ANCHOR)) {
     if (dot.index < searchedTo) continue;
-    SPELLED_HOST.lastIndex = Math.max(searchedTo, dot.index - MAX_HOST_PREFIX_CHARS);
-    for (let match = SPELLED_HOST.exec(text); match !== null; match = SPELLED_HOST.exec(text)) {
-      if (match.index > dot.index) break;
-      const end = match.index + match[0].length;
+    const window = windowOf(text, dot.index - MAX_HOST_PREFIX_CHARS, dot.index + MAX_HOST_SUFFIX_CHARS, searchedTo);
+    SPELLED_HOST.lastIndex = 0;
+    for (let match = SPELLED_HOST.exec(window.text); match !== null; match = SPELLED_HOST.exec(window.text)) {
+      const start = window.start + match.index;
+      if (start > dot.index) break;
+      const end = start + match[0].length;
       if (end <= dot.index) continue; // a host before this dot, read at its own
-      const hostEdits = readSpelledHost(match[0], match.index);
+      const hostEdits = readSpelledHost(match[0], start);
       if (hostEdits !== undefined) edits.push(...hostEdits);
       searchedTo = end;
       break;

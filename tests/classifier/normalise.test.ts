@@ -140,6 +140,16 @@ describe('normalise', () => {
     }
   });
 
+  it.each(['[at][dot]', '[at]gmail dot com ', 'a at b dot c at ', 'x dot com ', '🇸🇳', 'one two three four '])(
+    'normalises a megabyte of crafted %j in bounded time',
+    (unit) => {
+      const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const started = performance.now();
+      normalise(text);
+      expect(performance.now() - started).toBeLessThan(3_000);
+    },
+  );
+
   it('normalises a megabyte of ordinary mail in well under a second', () => {
     const text = 'Dear parents, the trip on 12/03 costs £15. Call the office on 01632 960000. '.repeat(14_000);
     const mapped = normalise(text);
