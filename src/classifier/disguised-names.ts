@@ -3,6 +3,7 @@
 // name, so the detectors and the rule packs need only one spelling.
 
 import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
+import { matchesOf } from './regex-matches.js';
 
 /** Digits and symbols that stand in for a letter (leetspeak), each with the letter itself first. */
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
@@ -83,7 +84,7 @@ const PLAIN_NAMES = [...NAMES.map((n) => n.replace(/\|/g, '')), ...MISSPELLINGS.
 /** The text with every disguised platform or webmail name written plainly, or undefined when there is none. */
 export function disguisedNames(text: string): MappedText | undefined {
   const edits: TextEdit[] = [];
-  for (const match of text.matchAll(DISGUISED_NAME)) {
+  for (const match of matchesOf(DISGUISED_NAME, text)) {
     const group = match.findIndex((g, i) => i > 0 && g !== undefined);
     const name = PLAIN_NAMES[group - 1]!;
     if (match[0] === name) continue;

@@ -2,6 +2,7 @@
 // three", "oh seven seven hundred, nine hundred, one two three", "seventy seven double oh". One normalise pass.
 
 import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
+import { matchesOf } from './regex-matches.js';
 
 /** At most this many words in one spelled number; bounds the regex's work on a page of "one one one...". */
 const MAX_SPELLED_WORDS = 40;
@@ -44,7 +45,7 @@ const NUMBER_TOKEN =
 /** The text with every spelled-out number of at least MIN_SPELLED_DIGITS digits written in digits. */
 export function spelledDigits(text: string): MappedText | undefined {
   const edits: TextEdit[] = [];
-  for (const run of text.matchAll(SPELLED_NUMBER)) {
+  for (const run of matchesOf(SPELLED_NUMBER, text)) {
     const runEdits = readSpelledNumber(run[0], run.index);
     if (runEdits !== undefined) edits.push(...runEdits);
   }

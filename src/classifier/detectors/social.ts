@@ -9,6 +9,7 @@ import { scanOnce, type Detector, type DetectorContext, type DetectorHit } from 
 import { findLinks, linksIn } from './links.js';
 import { PLATFORMS, profileOfLink } from './platforms.js';
 import { MADE_UP } from './made-up.js';
+import { matchesOf } from '../regex-matches.js';
 
 const optionsSchema = z
   .object({
@@ -188,7 +189,7 @@ export const socialDetector: Detector<SocialOptions> = {
       else if (text[end] === ')' && matched.includes('(')) end++;
       add(start, end, platform, handle);
     };
-    const named = [...text.matchAll(PLATFORM_NAMED)];
+    const named = [...matchesOf(PLATFORM_NAMED, text)];
     for (const name of named) {
       for (const form of FORMS_AT_PLATFORM) {
         form.lastIndex = name.index;
