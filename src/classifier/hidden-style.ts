@@ -1,6 +1,6 @@
 // Which HTML text a reader cannot see, from inline styles and attributes: display:none, visibility:hidden,
-// opacity:0, a zero or near-zero font size, a zero-size box that hides its overflow, and text the colour of its
-// background (white on white). Filler hidden this way can split a phrase the pupil reads whole ("Don't
+// opacity:0, scale(0), a zero or near-zero font size, a box too small to read in that hides its overflow, a box
+// placed far off the page or clipped to nothing, and text the colour of its background (white on white). Filler hidden this way can split a phrase the pupil reads whole ("Don't
 // <span style="display:none">forget</span> tell your parents"), so it is kept out of the rendered text and
 // screened on its own. Inline styles and <style> rules with simple selectors (style-sheet.ts) are read; an external
 // style sheet, a rule inside @media and a selector of more than one step are not.
@@ -154,15 +154,27 @@ function hidesSubtree(style: Map<string, string>): boolean {
   if (style.get('display') === 'none') return true;
   const opacity = style.get('opacity');
   if (opacity !== undefined && parseFloat(opacity) <= 0) return true;
-  // A box of no height or width shows nothing of what overflows it only when the overflow is hidden.
+  if (/^scale\(\s*0(?:\.0*)?\s*(?:,\s*0(?:\.0*)?\s*)?\)$/.test(style.get('transform') ?? '')) return true;
+  // A box too small to read in shows nothing of what overflows it when the overflow is hidden (the "screen reader
+  // only" pattern: 1px square, overflow hidden, clipped).
   const overflow = [style.get('overflow'), style.get('overflow-x'), style.get('overflow-y')];
   if (overflow.includes('hidden')) {
     for (const property of ['height', 'max-height', 'width', 'max-width']) {
       const value = style.get(property);
-      if (value !== undefined && isZeroLength(value)) return true;
+      if (value !== undefined && isTinyLength(value)) return true;
     }
   }
-  return false;
+  const position = style.get('position');
+  if (position === 'absolute' || position === 'fixed') {
+    // Placed far off the page: the reader would have to scroll thousands of pixels left or up, which mail cannot.
+    for (const property of ['left', 'top', 'margin-left', 'margin-top']) {
+      const value = style.get(property);
+      if (value !== undefined && offPage(value)) return true;
+    }
+    if (/^rect\(\s*0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?\s*\)$/.test(style.get('clip') ?? '')) return true;
+  }
+  const indent = style.get('text-indent');
+  return indent !== undefined && offPage(indent);
 }
 
 /** Unknown colours and backgrounds are taken as readable. */
@@ -200,9 +212,20 @@ function inPx({ size, unit }: Length, inheritedPx: number): number {
   return perUnit === undefined ? inheritedPx : size * perUnit;
 }
 
-function isZeroLength(value: string): boolean {
-  const match = LENGTH.exec(value);
-  return match !== null && parseFloat(match[1]!) <= 0;
+/** A length of under MIN_READABLE_FONT_PX: no line of text fits in it. */
+function isTinyLength(value: string): boolean {
+  const length = parseLength(value);
+  return length !== undefined && (length.unit === 'px' || length.size <= 0) && length.size < MIN_READABLE_FONT_PX;
+}
+
+/** Pixels left of or above the page beyond which nothing placed there can be scrolled to. */
+const OFF_PAGE_PX = -999;
+
+function offPage(value: string): boolean {
+  const length = parseLength(value);
+  if (length === undefined) return false;
+  const perUnit = length.unit === 'em' ? 16 : PX_PER_UNIT[length.unit];
+  return perUnit !== undefined && length.size * perUnit <= OFF_PAGE_PX;
 }
 
 /** The colours mail is written in most: the CSS basic keywords. */

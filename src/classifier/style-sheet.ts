@@ -11,7 +11,8 @@ export const MAX_SHEET_SELECTORS = 2_000;
 /** The properties that can hide text; rules setting none of them (margins, fonts) are not kept. */
 const HIDING_PROPERTIES = new Set([
   'display', 'visibility', 'opacity', 'font-size', 'color', 'background', 'background-color', 'height', 'max-height',
-  'width', 'max-width', 'overflow', 'overflow-x', 'overflow-y',
+  'width', 'max-width', 'overflow', 'overflow-x', 'overflow-y', 'transform', 'position', 'left', 'top', 'margin-left',
+  'margin-top', 'clip', 'text-indent',
 ]); // prettier-ignore
 
 /** One simple selector: a tag, a class, an id, or a tag with one class or id. Anything more is not applied. */

@@ -353,6 +353,13 @@ describe('HTML that shows one thing and says another', () => {
       '<span style="display:inline-block;max-height:0;overflow:hidden">x</span>',
     ],
     ['the hidden attribute', '<span hidden>x</span>'],
+    ['placing it far off the page', '<span style="position:absolute; left:-10000px">x</span>'],
+    [
+      'the screen-reader-only pattern',
+      '<span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)">x</span>',
+    ],
+    ['an indent far off the page', '<span style="display:inline-block;text-indent:-9999px">x</span>'],
+    ['scale(0)', '<span style="display:inline-block;transform:scale(0)">x</span>'],
     ['a display:none written in capitals with !important', '<span style="DISPLAY: NONE !important">x</span>'],
   ])('reads a phrase whole around filler hidden by %s', async (_, filler) => {
     const html = `<p>Don't ${filler.replace('>x<', '>forget your homework and<')} tell your parents about this.</p>`;
