@@ -58,6 +58,13 @@ const INTRODUCED_AFTER = new RegExp(
   String.raw`^[ \t]{0,3}(?:\(|-|,|is|=)?[ \t]*(?:my|our)\s+(?:own\s+|personal\s+|new\s+)?${SITE_WORD}\b`,
 );
 const INTRODUCTION_WINDOW = 60;
+/** Every introduction names its writer ("my", "our", "I"): a cheap test before the dear ones. */
+const SELF_WORD = /(?<![a-z0-9])(?:my|our|i)(?![a-z0-9])/;
+/**
+ * Links per text looked at for an introduction (about 15 us each). A page of links costs no more than this many;
+ * links on blog and link-in-bio hosts are still all reported.
+ */
+const MAX_INTRODUCTION_CHECKS = 500;
 const AFTER_WINDOW = 40;
 
 export const websiteDetector: Detector<WebsiteOptions> = {
@@ -66,11 +73,12 @@ export const websiteDetector: Detector<WebsiteOptions> = {
   detect(mapped: MappedText, _options: WebsiteOptions, context: DetectorContext): DetectorHit[] {
     const text = mapped.text;
     const hits: DetectorHit[] = [];
+    let introductionsLeft = MAX_INTRODUCTION_CHECKS;
     for (const link of scanOnce(mapped, context, linksIn)) {
-      if (isUnderDomain(link.host, context.organisation.domains) || isUnderDomain(link.host, EDUCATIONAL)) continue;
+      if (isUnderDomain(link.host, context.organisation.domains) || underAny(link.host, EDUCATIONAL_DOMAINS)) continue;
       // Social profiles are the social detector's; a link is reported once.
       if (profileOfLink(link.host, link.path) !== undefined) continue;
-      const kind = personalHostKind(link) ?? introducedKind(text, link);
+      const kind = personalHostKind(link) ?? (introductionsLeft-- > 0 ? introducedKind(text, link) : undefined);
       if (kind === undefined) continue;
       if (kind === 'website' && link.host === 'sites.google.com' && mentionsOrganisation(link.path, context)) continue;
       hits.push({ start: link.start, end: link.end, detail: { host: link.host, kind } });
@@ -80,21 +88,52 @@ export const websiteDetector: Detector<WebsiteOptions> = {
 };
 
 function personalHostKind(link: Link): string | undefined {
-  for (const [host, kind] of PERSONAL_HOSTS) {
-    const [domain, ...path] = host.split('/');
-    if (!isUnderDomain(link.host, [domain!])) continue;
-    if (path.length > 0 && !link.path.startsWith('/' + path.join('/'))) continue;
-    // The host's own front page ("wordpress.com") is not anyone's site; a subdomain or a path is.
-    if (link.host === domain && link.path.replace(/[/?#]+$/, '') === '') continue;
-    return kind;
+  for (const domain of suffixes(link.host)) {
+    for (const { path, kind } of PERSONAL_PAGES.get(domain) ?? []) {
+      if (path !== '' && !link.path.startsWith(path)) continue;
+      // The host's own front page ("wordpress.com") is not anyone's site; a subdomain or a path is.
+      if (link.host === domain && link.path.replace(/[/?#]+$/, '') === '') continue;
+      return kind;
+    }
   }
   return undefined;
+}
+
+/** PERSONAL_HOSTS by domain, read once: a page of links costs a look-up per label of each host, not a scan. */
+const PERSONAL_PAGES: ReadonlyMap<string, readonly { path: string; kind: string }[]> = (() => {
+  const pages = new Map<string, { path: string; kind: string }[]>();
+  for (const [host, kind] of PERSONAL_HOSTS) {
+    const [domain, ...path] = host.split('/');
+    const list = pages.get(domain!) ?? [];
+    list.push({ path: path.length > 0 ? '/' + path.join('/') : '', kind });
+    pages.set(domain!, list);
+  }
+  return pages;
+})();
+const EDUCATIONAL_DOMAINS: ReadonlySet<string> = new Set(EDUCATIONAL);
+
+/** "a.b.example.com" -> "a.b.example.com", "b.example.com", "example.com", "com". */
+function* suffixes(host: string): Generator<string> {
+  let at = 0;
+  while (at >= 0) {
+    yield host.slice(at);
+    const dot = host.indexOf('.', at);
+    at = dot < 0 ? -1 : dot + 1;
+  }
+}
+
+function underAny(host: string, domains: ReadonlySet<string>): boolean {
+  for (const domain of suffixes(host)) if (domains.has(domain)) return true;
+  return false;
 }
 
 function introducedKind(text: string, link: Link): string | undefined {
   const before = text.slice(Math.max(0, link.start - INTRODUCTION_WINDOW), link.start);
   const after = text.slice(link.end, link.end + AFTER_WINDOW);
-  return INTRODUCED_BEFORE.test(before) || INTRODUCED_AFTER.test(after) ? 'personal-site' : undefined;
+  const introduced =
+    (SELF_WORD.test(before) && INTRODUCED_BEFORE.test(before)) ||
+    (SELF_WORD.test(after) && INTRODUCED_AFTER.test(after));
+  return introduced ? 'personal-site' : undefined;
 }
 
 function mentionsOrganisation(path: string, context: DetectorContext): boolean {

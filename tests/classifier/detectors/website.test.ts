@@ -62,3 +62,15 @@ describe('website detector', () => {
     expect(detect(website, text)).toEqual([]);
   });
 });
+
+describe('website detector on hostile input', () => {
+  it.each(['my blog fiona.swims ', 'i x.com ', 'jo.blogspot.com '])(
+    'reads a megabyte of %j in bounded time',
+    (unit) => {
+      const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const started = performance.now();
+      expect(detect(website, text).length).toBeGreaterThan(0);
+      expect(performance.now() - started).toBeLessThan(3_000);
+    },
+  );
+});
