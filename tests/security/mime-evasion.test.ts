@@ -461,6 +461,12 @@ describe('HTML that shows one thing and says another', () => {
     expect(verdict.problems.join('\n')).toMatch(/right-to-left controls/);
   });
 
+  it('raises no right-to-left problem for a number pasted from WhatsApp, wrapped in left-to-right controls', async () => {
+    const text = 'The club number is \u202A+44 118 496 0000\u202C, or ask \u2068Mr Smith\u2069 at reception.';
+    const verdict = await screen(message('Content-Type: text/plain; charset=utf-8', text));
+    expect(verdict.problems).toEqual([]);
+  });
+
   it('passes Arabic or Hebrew text that keeps English and numbers in order with left-to-right controls', async () => {
     const text = 'مرحبا \u2066Year 9\u2069 الواجب \u202A01632 960000\u202C شكرا\nשלום \u2067שיעורי בית\u2069 ביום שני';
     const verdict = await screen(message('Content-Type: text/plain; charset=utf-8', text));
