@@ -2,6 +2,7 @@
 // "s~e~x~y", "0*7*7*0*0*9*0*0*1*2*3". One normalise pass drops the fillers.
 
 import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
+import { matchesOf } from './regex-matches.js';
 
 /**
  * At least four characters, each apart from the next by the same filler ('*', '~', '^'; '•' is folded to '*' before
@@ -23,10 +24,10 @@ const SPACED_LOCAL_PART =
 export function fillerLetters(text: string): MappedText | undefined {
   const edits: TextEdit[] = [];
   if (HINT.test(text)) {
-    for (const run of text.matchAll(FILLED_RUN)) dropEverySecond(run[0], run.index, run[1]!, edits);
+    for (const run of matchesOf(FILLED_RUN, text)) dropEverySecond(run[0], run.index, run[1]!, edits);
   }
   if (AT_HINT.test(text)) {
-    for (const run of text.matchAll(SPACED_LOCAL_PART)) dropEverySecond(run[0], run.index, ' ', edits);
+    for (const run of matchesOf(SPACED_LOCAL_PART, text)) dropEverySecond(run[0], run.index, ' ', edits);
     edits.sort((a, b) => a.start - b.start);
   }
   return applyEdits(text, edits);

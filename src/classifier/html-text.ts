@@ -4,6 +4,7 @@
 import { Parser } from 'htmlparser2';
 import { HiddenElements } from './hidden-style.js';
 import { MappedTextBuilder, type MappedText } from './mapped-text.js';
+import { matchesOf } from './regex-matches.js';
 
 /** Elements whose content is never shown. (`head` is not here: an unclosed <head> must not hide a whole body.) */
 export const HIDDEN = new Set(['script', 'style', 'title', 'template', 'xml']);
@@ -104,7 +105,7 @@ function renderHtml(html: string): MappedText {
       return;
     }
     let previousEnd = 0;
-    for (const word of text.matchAll(NON_SPACE_RUN)) {
+    for (const word of matchesOf(NON_SPACE_RUN, text)) {
       if (word.index > previousEnd && out.size > 0 && pendingBreaks === 0) {
         pendingSpace = aligned ? start + previousEnd : start;
       }

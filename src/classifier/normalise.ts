@@ -8,6 +8,7 @@ import { fillerLetters } from './filler-letters.js';
 import { disguisedNames } from './disguised-names.js';
 import { spelledDigits } from './spelled-digits.js';
 import { spelledAddresses, spelledHosts } from './spelled-addresses.js';
+import { matchesOf } from './regex-matches.js';
 
 /**
  * The passes after character folding, in order: fillers go first so "s*n*a*p" can be read as a name, names before
@@ -73,7 +74,7 @@ function foldCharacters(text: string): MappedText {
   // Per-call cache: a message repeats few distinct non-ASCII characters, and folding one costs two normalize() calls.
   const cache = new Map<number, string>();
   let at = 0;
-  for (const match of text.matchAll(NON_ASCII)) {
+  for (const match of matchesOf(NON_ASCII, text)) {
     const runStart = match.index;
     const runEnd = runStart + match[0].length;
     builder.emitAligned(text.slice(at, runStart).toLowerCase(), at);
@@ -179,8 +180,8 @@ const DIGIT_LOOKALIKE = /[oil|]/g;
 
 function digitLookalikes(text: string): MappedText | undefined {
   const edits: TextEdit[] = [];
-  for (const run of text.matchAll(DIGIT_RUN)) {
-    for (const letter of run[0].matchAll(DIGIT_LOOKALIKE)) {
+  for (const run of matchesOf(DIGIT_RUN, text)) {
+    for (const letter of matchesOf(DIGIT_LOOKALIKE, run[0])) {
       const start = run.index + letter.index;
       edits.push({ start, end: start + 1, text: letter[0] === 'o' ? '0' : '1' });
     }

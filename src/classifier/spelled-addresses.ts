@@ -5,6 +5,7 @@
 import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
 import { COMMON_WORDS } from './matchers/common-words.js';
 import { EVERYDAY_WEBMAIL_NAMES, WEBMAIL_NAMES } from './detectors/webmail.js';
+import { matchesOf } from './regex-matches.js';
 
 /** A label starts with a letter, digit or '_' ("- gmail" is a dash and a label, not a label). */
 const LABEL = String.raw`[a-z0-9_%+][a-z0-9_%+\-]{0,63}`;
@@ -55,7 +56,7 @@ const MAX_TRIES_PER_AT = 12;
 export function spelledAddresses(text: string): MappedText | undefined {
   const edits: TextEdit[] = [];
   let searchedTo = 0;
-  for (const at of text.matchAll(AT_ANCHOR)) {
+  for (const at of matchesOf(AT_ANCHOR, text)) {
     if (at.index < searchedTo) continue;
     DOMAIN_AFTER_AT.lastIndex = at.index + at[0].length;
     const domain = DOMAIN_AFTER_AT.exec(text);
@@ -111,7 +112,7 @@ function spokenDotBefore(text: string, at: number): boolean {
 }
 
 function readSpelledAddress(candidate: string, base: number): TextEdit[] | 'prose-before' | 'not-an-address' {
-  const separators = [...candidate.matchAll(ADDRESS_SEPARATOR)];
+  const separators = [...matchesOf(ADDRESS_SEPARATOR, candidate)];
   const labels: string[] = [];
   const edits: TextEdit[] = [];
   let at = 0;
@@ -189,7 +190,7 @@ export function spelledHosts(text: string): MappedText | undefined {
   if (!SPOKEN_DOT_HINT.test(text)) return undefined;
   const edits: TextEdit[] = [];
   let searchedTo = 0;
-  for (const dot of text.matchAll(SPELLED_DOT_ANCHOR)) {
+  for (const dot of matchesOf(SPELLED_DOT_ANCHOR, text)) {
     if (dot.index < searchedTo) continue;
     const window = windowOf(text, dot.index - MAX_HOST_PREFIX_CHARS, dot.index + MAX_HOST_SUFFIX_CHARS, searchedTo);
     SPELLED_HOST.lastIndex = 0;
@@ -212,7 +213,7 @@ function readSpelledHost(candidate: string, base: number): TextEdit[] | undefine
   const labels: string[] = [];
   const edits: TextEdit[] = [];
   let at = 0;
-  for (const separator of candidate.matchAll(HOST_SEPARATOR)) {
+  for (const separator of matchesOf(HOST_SEPARATOR, candidate)) {
     labels.push(candidate.slice(at, separator.index));
     if (separator[0] !== '.') {
       const start = base + separator.index;

@@ -2,6 +2,7 @@
 // "www.jo.net"), split into host and path for the social and website detectors.
 
 import type { MappedText } from '../mapped-text.js';
+import { matchesOf } from '../regex-matches.js';
 
 export interface Link {
   start: number;
@@ -29,7 +30,7 @@ export function linksIn(mapped: MappedText): readonly Link[] {
 
 export function findLinks(text: string): Link[] {
   const links: Link[] = [];
-  for (const match of text.matchAll(LINK)) {
+  for (const match of matchesOf(LINK, text)) {
     const host = match[1]!.replace(/^www\./, '');
     const tld = host.slice(host.lastIndexOf('.') + 1);
     if (FILE_EXTENSIONS.has(tld)) continue;

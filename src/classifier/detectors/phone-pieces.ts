@@ -2,6 +2,7 @@
 // and the rest is 900123", "07700, 900, 123". Groups of digits joined by linking words are read as one number.
 
 import { digitCount, dialledDigits, readNumber, type ParseBudget, type ReadNumber } from './phone-number.js';
+import { matchesOf } from '../regex-matches.js';
 
 /** A group of 2 to 12 digits (a space, dot or dash may sit inside: "07700 900"). */
 const DIGIT_GROUP = /(?<![0-9a-z+_@£$€#])\+?[0-9](?:[ \t\-.]?[0-9]){1,11}(?![0-9])/g;
@@ -44,7 +45,7 @@ export function findPiecedNumbers(
   if (budget.parses <= 0) return [];
   const groups: { start: number; end: number }[] = [];
   let next = 0; // covered is sorted, and so are the groups: one walk through both
-  for (const match of text.matchAll(DIGIT_GROUP)) {
+  for (const match of matchesOf(DIGIT_GROUP, text)) {
     const group = { start: match.index, end: match.index + match[0].length };
     while (next < covered.length && covered[next]!.end <= group.start) next++;
     const span = covered[next];

@@ -16,6 +16,7 @@ import {
   type ParseBudget,
 } from './phone-number.js';
 import { CUE_WINDOW, findPiecedNumbers, PHONE_CUE } from './phone-pieces.js';
+import { matchesOf } from '../regex-matches.js';
 
 export { MAX_NUMBER_PARSES } from './phone-number.js';
 
@@ -108,7 +109,7 @@ function numbersIn(mapped: MappedText): readonly FoundNumber[] {
   const text = mapped.text;
   const budget: ParseBudget = { parses: MAX_NUMBER_PARSES };
   const found: FoundNumber[] = [];
-  for (const match of text.matchAll(CANDIDATE)) {
+  for (const match of matchesOf(CANDIDATE, text)) {
     if (DATE_LIKE.test(match[0]) || isLabelledIdentifier(text, match.index)) continue;
     const numbers = readNumbers(match[0], match.index, budget);
     if (numbers.length === 0 && offeredAsNumber(text, match.index)) {
@@ -118,12 +119,12 @@ function numbersIn(mapped: MappedText): readonly FoundNumber[] {
     }
     found.push(...numbers);
   }
-  for (const match of text.matchAll(LETTER_FILLED)) {
+  for (const match of matchesOf(LETTER_FILLED, text)) {
     if (countDigits(match[0]) < MIN_FILLED_DIGITS || isLabelledIdentifier(text, match.index)) continue;
     const number = readNumber(match[0], false, budget);
     if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
   }
-  for (const match of text.matchAll(WRAPPED)) {
+  for (const match of matchesOf(WRAPPED, text)) {
     if (budget.parses <= 0) break;
     if (!offeredAsNumber(text, match.index)) continue;
     const number = readNumber(match[0], false, budget);
@@ -164,7 +165,7 @@ function readNumbers(candidate: string, base: number, budget: ParseBudget): Foun
     digits += countDigits(candidate.slice(start, end));
     groups.push({ start, end, digitsTo: digits });
   };
-  for (const separator of candidate.matchAll(SEPARATOR_RUN)) {
+  for (const separator of matchesOf(SEPARATOR_RUN, candidate)) {
     if (separator.index > at) pushGroup(at, separator.index);
     at = separator.index + separator[0].length;
   }
