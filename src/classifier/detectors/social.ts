@@ -37,6 +37,11 @@ const PLATFORM_NAMED = new RegExp(String.raw`(?<![a-z0-9@])${PLATFORM}`, 'g');
  * handle"). Running the forms only there makes the detector 2-3x faster on mail that names a platform once.
  */
 const REACH_BEFORE = 100;
+/**
+ * Platform names per text whose surroundings are read (about 15 us each). A page of "insta insta insta..." costs no
+ * more than this many; mail naming more platforms than this is no ordinary mail, and links are still all read.
+ */
+const MAX_PLATFORM_NAMES = 1000;
 const REACH_AFTER = 60;
 const WORD_CHAR = /[a-z0-9_@.-]/;
 /** A handle as platforms allow them (letters, digits, . _ -), with a Discord discriminator ("#1234") if any. */
@@ -123,6 +128,13 @@ const MADE_UP_HANDLE_BEFORE = new RegExp(
 /** How far before a platform name MADE_UP_HANDLE_BEFORE looks: a handle of 30 and its " on ". */
 const HANDLE_BEFORE_CHARS = 40;
 
+/** The sticky forms and the made-up handle form as global scans, for text past MAX_PLATFORM_NAMES. */
+const FORMS_AT_PLATFORM_EVERYWHERE: readonly RegExp[] = FORMS_AT_PLATFORM.map((f) => new RegExp(f.source, 'g'));
+const FORM_OF_EVERYWHERE: ReadonlyMap<RegExp, RegExp> = new Map(
+  FORMS_AT_PLATFORM_EVERYWHERE.map((f, i) => [f, FORMS_AT_PLATFORM[i]!]),
+);
+const MADE_UP_HANDLE_EVERYWHERE = new RegExp(MADE_UP_HANDLE_BEFORE.source.replace(/\$$/, PLATFORM), 'g');
+
 /** Words that follow "my snap is" or come between "I'm" and "on insta" in ordinary prose; on top of COMMON_WORDS. */
 const NOT_HANDLES = new Set(
   `private public down up blocked deleted new open closed called same still broken gone weak bad good poor rubbish
@@ -189,7 +201,10 @@ export const socialDetector: Detector<SocialOptions> = {
       else if (text[end] === ')' && matched.includes('(')) end++;
       add(start, end, platform, handle);
     };
-    const named = [...matchesOf(PLATFORM_NAMED, text)];
+    const named: RegExpExecArray[] = [];
+    for (const name of matchesOf(PLATFORM_NAMED, text)) {
+      if (named.push(name) >= MAX_PLATFORM_NAMES) break;
+    }
     for (const name of named) {
       for (const form of FORMS_AT_PLATFORM) {
         form.lastIndex = name.index;
@@ -210,9 +225,27 @@ export const socialDetector: Detector<SocialOptions> = {
         for (const match of part.matchAll(form)) consider(stretch.start + match.index, match[0], match.groups!, form);
       }
     }
+    if (named.length >= MAX_PLATFORM_NAMES) {
+      // Past the cap, every form scans the rest of the text once, so nothing hides behind a page of names.
+      const from = wordStart(text, named[named.length - 1]!.index);
+      const rest = text.slice(from);
+      for (const form of [...FORMS_AT_PLATFORM_EVERYWHERE, ...FORMS_AROUND_PLATFORM, MADE_UP_HANDLE_EVERYWHERE]) {
+        for (const match of rest.matchAll(form)) {
+          const kind = form === MADE_UP_HANDLE_EVERYWHERE ? undefined : (FORM_OF_EVERYWHERE.get(form) ?? form);
+          consider(from + match.index, match[0], match.groups!, kind);
+        }
+      }
+    }
     return withoutOverlaps(hits);
   },
 };
+
+/** Where the word holding `at` starts, so a scan from there reads it as a scan of the whole text would. */
+function wordStart(text: string, at: number): number {
+  let start = at;
+  while (start > 0 && WORD_CHAR.test(text[start - 1]!)) start--;
+  return start;
+}
 
 /** Stretches of text around each platform name, widened to whole words and merged where they overlap. */
 function stretchesAround(text: string, names: readonly RegExpMatchArray[]): { start: number; end: number }[] {

@@ -132,3 +132,17 @@ describe('social detector', () => {
     expect(detect(social, text, { platforms: ['discord'] }).map((h) => h.detail.platform)).toEqual(['discord']);
   });
 });
+
+describe('social detector on hostile input', () => {
+  it.each(['insta insta insta ', 'snap: mr.h ', '@a on insta '])('reads a megabyte of %j in bounded time', (unit) => {
+    const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+    const started = performance.now();
+    detect(social, text);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('finds an account given after a page of platform names', () => {
+    const text = 'insta '.repeat(2_000) + 'my snap is mrh_22 and fiona.swims on tiktok';
+    expect(detect(social, text).map((h) => h.detail.handle)).toEqual(['mrh_22', 'fiona.swims']);
+  });
+});
