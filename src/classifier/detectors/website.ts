@@ -60,11 +60,6 @@ const INTRODUCED_AFTER = new RegExp(
 const INTRODUCTION_WINDOW = 60;
 /** Every introduction names its writer ("my", "our", "I"): a cheap test before the dear ones. */
 const SELF_WORD = /(?<![a-z0-9])(?:my|our|i)(?![a-z0-9])/;
-/**
- * Links per text looked at for an introduction (about 15 us each). A page of links costs no more than this many;
- * links on blog and link-in-bio hosts are still all reported.
- */
-const MAX_INTRODUCTION_CHECKS = 500;
 const AFTER_WINDOW = 40;
 
 export const websiteDetector: Detector<WebsiteOptions> = {
@@ -73,12 +68,11 @@ export const websiteDetector: Detector<WebsiteOptions> = {
   detect(mapped: MappedText, _options: WebsiteOptions, context: DetectorContext): DetectorHit[] {
     const text = mapped.text;
     const hits: DetectorHit[] = [];
-    let introductionsLeft = MAX_INTRODUCTION_CHECKS;
     for (const link of scanOnce(mapped, context, linksIn)) {
       if (isUnderDomain(link.host, context.organisation.domains) || underAny(link.host, EDUCATIONAL_DOMAINS)) continue;
       // Social profiles are the social detector's; a link is reported once.
       if (profileOfLink(link.host, link.path) !== undefined) continue;
-      const kind = personalHostKind(link) ?? (introductionsLeft-- > 0 ? introducedKind(text, link) : undefined);
+      const kind = personalHostKind(link) ?? introducedKind(text, link);
       if (kind === undefined) continue;
       if (kind === 'website' && link.host === 'sites.google.com' && mentionsOrganisation(link.path, context)) continue;
       hits.push({ start: link.start, end: link.end, detail: { host: link.host, kind } });
