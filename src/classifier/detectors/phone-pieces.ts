@@ -41,8 +41,6 @@ export function findPiecedNumbers(
   covered: readonly { start: number; end: number }[],
   budget: ParseBudget,
 ): PiecedNumber[] {
-  // Pieces are reported only when read, so with the look-ups spent there is nothing left to find.
-  if (budget.parses <= 0) return [];
   const groups: { start: number; end: number }[] = [];
   let next = 0; // covered is sorted, and so are the groups: one walk through both
   for (const match of matchesOf(DIGIT_GROUP, text)) {
@@ -53,7 +51,7 @@ export function findPiecedNumbers(
   }
   const found: PiecedNumber[] = [];
   let first = 0;
-  while (first < groups.length - 1 && budget.parses > 0) {
+  while (first < groups.length - 1) {
     // The chain of linked pieces starting at `first`.
     let last = first;
     while (
@@ -65,7 +63,15 @@ export function findPiecedNumbers(
     }
     let matched = false;
     if (last > first && !continues(text, groups, first, last)) last = first;
-    for (let end = last; end > first; end--) {
+    if (last > first && budget.parses <= 0) {
+      // With the look-ups spent, a chain shaped like a number is reported unread rather than let through.
+      if (shapedLikeNumber(text, groups.slice(first, last + 1))) {
+        found.push({ start: groups[first]!.start, end: groups[last]!.end, type: 'unknown', e164: '' });
+        first = last + 1;
+        continue;
+      }
+    }
+    for (let end = last; end > first && budget.parses > 0; end--) {
       const number = readPieces(text, groups.slice(first, end + 1), budget);
       if (number !== undefined) {
         found.push({ start: groups[first]!.start, end: groups[end]!.end, ...number });
@@ -99,17 +105,26 @@ function continues(
   return PHONE_CUE.test(text.slice(Math.max(0, start - CUE_WINDOW), start));
 }
 
+/** The digits the pieces dial together; only the first piece can carry an international prefix. */
+function joinedDigits(text: string, pieces: readonly { start: number; end: number }[]): string {
+  return pieces
+    .map((p, i) =>
+      i === 0 ? dialledDigits(text.slice(p.start, p.end)) : text.slice(p.start, p.end).replace(NOT_DIGIT, ''),
+    )
+    .join('');
+}
+
+function shapedLikeNumber(text: string, pieces: readonly { start: number; end: number }[]): boolean {
+  const joined = joinedDigits(text, pieces);
+  return digitCount(joined) >= MIN_JOINED_DIGITS && /^(?:\+|0)/.test(joined);
+}
+
 function readPieces(
   text: string,
   pieces: readonly { start: number; end: number }[],
   budget: ParseBudget,
 ): ReadNumber | undefined {
-  // Only the first piece can carry an international prefix; the rest are plain digits.
-  const joined = pieces
-    .map((p, i) =>
-      i === 0 ? dialledDigits(text.slice(p.start, p.end)) : text.slice(p.start, p.end).replace(NOT_DIGIT, ''),
-    )
-    .join('');
+  const joined = joinedDigits(text, pieces);
   if (digitCount(joined) < MIN_JOINED_DIGITS || !/^(?:\+|0)/.test(joined)) return undefined;
   return readNumber(joined, false, budget);
 }

@@ -97,7 +97,7 @@ export const phoneDetector: Detector<PhoneOptions> = {
     const found = scanOnce(mapped, context, numbersIn);
     const hits: DetectorHit[] = [];
     for (const number of found) {
-      if (allowed.has(number.e164) || !isWanted(wanted, number.type)) continue;
+      if (allowed.has(number.e164) || !isWanted(wanted, number)) continue;
       hits.push({ start: number.start, end: number.end, detail: { numberType: number.type, e164: number.e164 } });
     }
     return hits;
@@ -138,8 +138,10 @@ function numbersIn(mapped: MappedText): readonly FoundNumber[] {
 }
 
 /** North American numbers cannot be told apart: such a number counts as either type. */
-function isWanted(wanted: ReadonlySet<string>, type: string): boolean {
-  if (wanted.has('any') || wanted.has(type)) return true;
+function isWanted(wanted: ReadonlySet<string>, number: FoundNumber): boolean {
+  const type = number.type;
+  // A number left unread (the look-ups were spent) could be of any type: every phone rule reports it.
+  if (number.e164 === '' || wanted.has('any') || wanted.has(type)) return true;
   return type === 'fixed-line-or-mobile' && (wanted.has('mobile') || wanted.has('fixed-line'));
 }
 

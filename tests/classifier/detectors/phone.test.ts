@@ -160,6 +160,15 @@ describe('phone detector on hostile input', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it('reports numbers left unread to every phone rule, so decoys cannot hide a number behind them', () => {
+    // Each decoy is shaped like a number but is none, and spends a look-up.
+    const decoys = '0123 456 7890, '.repeat(MAX_NUMBER_PARSES);
+    for (const text of [`${decoys}text me on 07700 900123`, `${decoys}text me on 07700 then 900 then 123`]) {
+      const last = detect(phone, text, { types: ['mobile'] }).at(-1);
+      expect(last?.written).toMatch(/^07700.*123$/);
+    }
+  });
+
   it('stops reading numbers after MAX_NUMBER_PARSES look-ups', () => {
     // Each run is a valid number: past the cap they are reported unread, never dropped.
     const text = '07700 900123, '.repeat(MAX_NUMBER_PARSES + 10);
