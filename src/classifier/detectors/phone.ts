@@ -121,14 +121,11 @@ function numbersIn(mapped: MappedText): readonly FoundNumber[] {
   }
   for (const match of matchesOf(LETTER_FILLED, text)) {
     if (countDigits(match[0]) < MIN_FILLED_DIGITS || isLabelledIdentifier(text, match.index)) continue;
-    const number = readNumber(match[0], false, budget);
-    if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
+    found.push(...readWhole(match[0], match.index, budget));
   }
   for (const match of matchesOf(WRAPPED, text)) {
-    if (budget.parses <= 0) break;
     if (!offeredAsNumber(text, match.index)) continue;
-    const number = readNumber(match[0], false, budget);
-    if (number !== undefined) found.push({ start: match.index, end: match.index + match[0].length, ...number });
+    found.push(...readWhole(match[0], match.index, budget));
   }
   found.sort((a, b) => a.start - b.start);
   for (const pieced of findPiecedNumbers(text, found, budget)) {
@@ -150,6 +147,13 @@ interface FoundNumber {
   end: number;
   type: string;
   e164: string;
+}
+
+/** A run read as one number only (fillers, line breaks): the number, or the run unread once look-ups are spent. */
+function readWhole(written: string, base: number, budget: ParseBudget): FoundNumber[] {
+  if (budget.parses <= 0) return unreadNumber(written, base);
+  const number = readNumber(written, false, budget);
+  return number === undefined ? [] : [{ start: base, end: base + written.length, ...number }];
 }
 
 /** The numbers in one candidate run: the whole run, or, when it is two numbers written side by side, each. */

@@ -163,7 +163,8 @@ describe('phone detector on hostile input', () => {
   it('reports numbers left unread to every phone rule, so decoys cannot hide a number behind them', () => {
     // Each decoy is shaped like a number but is none, and spends a look-up.
     const decoys = '0123 456 7890, '.repeat(MAX_NUMBER_PARSES);
-    for (const text of [`${decoys}text me on 07700 900123`, `${decoys}text me on 07700 then 900 then 123`]) {
+    for (const number of ['07700 900123', '07700 then 900 then 123', '07700x900x123', '07700\n900123']) {
+      const text = `${decoys}text me on ${number}`;
       const last = detect(phone, text, { types: ['mobile'] }).at(-1);
       expect(last?.written).toMatch(/^07700.*123$/);
     }
