@@ -166,7 +166,7 @@ describe('phone detector on hostile input', () => {
     for (const number of ['07700 900123', '07700 then 900 then 123', '07700x900x123', '07700\n900123']) {
       const text = `${decoys}text me on ${number}`;
       const last = detect(phone, text, { types: ['mobile'] }).at(-1);
-      expect(last?.written).toMatch(/^07700.*123$/);
+      expect(last?.written).toBe(number);
     }
   });
 
