@@ -16,8 +16,10 @@ export interface PlainMail {
   attachments: never[];
 }
 
-/** Messages larger than this go to mailparser: no line can then reach mailsplit's long-line handling (64 KB). */
-export const MAX_PLAIN_MESSAGE_BYTES = 60 * 1024;
+/** Messages larger than this go to mailparser (whose streams then cost little beside the screening). */
+export const MAX_PLAIN_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** A message with a longer line goes to mailparser: mailsplit reads lines past 64 KB in pieces, which this does not copy. */
+const MAX_LINE_BYTES = 32 * 1024;
 /** Header lines (after unfolding) read before giving up; real messages have a few dozen. */
 const MAX_HEADER_FIELDS = 200;
 
@@ -45,7 +47,7 @@ interface ContentType {
 
 /** The message read the quick way, or undefined when it is not one of the shapes this reads exactly. */
 export function readPlainMail(bytes: Buffer): PlainMail | undefined {
-  if (bytes.length > MAX_PLAIN_MESSAGE_BYTES) return undefined;
+  if (bytes.length > MAX_PLAIN_MESSAGE_BYTES || hasLongLine(bytes)) return undefined;
   const split = splitHead(bytes, 0);
   if (split === undefined) return undefined;
   const fields = readFields(split.head);
@@ -80,6 +82,17 @@ export function readPlainMail(bytes: Buffer): PlainMail | undefined {
   mail.text = parts.text;
   mail.html = parts.html;
   return mail;
+}
+
+function hasLongLine(bytes: Buffer): boolean {
+  let at = 0;
+  while (at < bytes.length) {
+    const end = bytes.indexOf(10, at);
+    if ((end < 0 ? bytes.length : end) - at > MAX_LINE_BYTES) return true;
+    if (end < 0) return false;
+    at = end + 1;
+  }
+  return false;
 }
 
 /** Where the header block ends and the body starts (after the first empty line); undefined with no body. */

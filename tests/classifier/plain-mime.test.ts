@@ -179,6 +179,18 @@ describe('quick reading of plain and multipart/alternative mail', () => {
     expect(accepted).toBeLessThan(raws.length);
   });
 
+  it('reads large messages exactly as mailparser does, and leaves very long lines to it', async () => {
+    const paragraph = 'The coach leaves at 8.45am sharp; please be there by 8.30am. caf=C3=A9 and soft=\r\nbreaks.\r\n';
+    const head = 'From: a@b.c\r\nSubject: Newsletter\r\nMIME-Version: 1.0\r\n';
+    const large = [
+      `${head}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${paragraph.repeat(3000)}`,
+      `${head}Content-Type: text/html; charset=utf-8\r\n\r\n<p>${'word '.repeat(20_000)}</p>\r\n`,
+      `${head}Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n${'x'.repeat(70_000)}\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>y</p>\r\n--b--\r\n`,
+    ].map((raw) => Buffer.from(raw, 'utf8'));
+    expect(await compareAll(large)).toBe(1);
+    expect(readPlainMail(large[0]!)).toBeDefined();
+  });
+
   it('leaves encoded subjects, other encodings and charsets, attachments and nesting to mailparser', () => {
     const head = 'From: a@b.c\r\nSubject: x\r\nMIME-Version: 1.0\r\n';
     const refused = [
