@@ -136,8 +136,8 @@ export function scoreCorpus(items: readonly Screened[]): CorpusScore {
 
 /** The thresholds the quality gate holds the shipped rules to. Never lowered to get a green build. */
 export const GATE = {
-  recall: { 'contact-details': 0.95, 'personal-content': 0.9, suggestive: 0.9 } satisfies Record<Category, number>,
-  maxFalseHoldRate: 0.02,
+  recall: { 'contact-details': 0.95, 'personal-content': 0.92, suggestive: 0.92 } satisfies Record<Category, number>,
+  maxFalseHoldRate: 0.01,
 } as const;
 
 /** Reasons the score fails the gate; empty when it passes. */
