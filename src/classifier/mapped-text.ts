@@ -121,11 +121,12 @@ export class MappedTextBuilder {
     return this.length;
   }
 
+  /** The text built; the builder is finished with (its arrays are handed over, not copied). */
   build(): MappedText {
     return {
       text: this.chunks.join(''),
-      starts: this.starts.slice(0, this.length),
-      ends: this.ends.slice(0, this.length),
+      starts: this.starts.subarray(0, this.length),
+      ends: this.ends.subarray(0, this.length),
     };
   }
 

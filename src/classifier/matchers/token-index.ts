@@ -45,19 +45,25 @@ export class TokenIndex {
   scan(tokens: readonly Token[]): Map<number, TokenHit[]> {
     const hits = new Map<number, TokenHit[]>();
     for (let i = 0; i < tokens.length; i++) {
-      for (const form of lookupForms((tokens[i] as Token).text)) {
-        const entries = this.byFirstWord.get(form);
-        if (!entries) continue;
-        for (const entry of entries) {
-          if (!followsOn(tokens, i, entry.words)) continue;
-          const hit = { entry, first: i, last: i + entry.words.length };
-          const list = hits.get(entry.owner);
-          if (list) list.push(hit);
-          else hits.set(entry.owner, [hit]);
-        }
-      }
+      // The forms of lookupForms, without an array per token: the token, and for "mum's" the word before the "'".
+      const text = (tokens[i] as Token).text;
+      this.scanForm(text, tokens, i, hits);
+      const apostrophe = text.indexOf("'");
+      if (apostrophe > 0) this.scanForm(text.slice(0, apostrophe), tokens, i, hits);
     }
     return hits;
+  }
+
+  private scanForm(form: string, tokens: readonly Token[], at: number, hits: Map<number, TokenHit[]>): void {
+    const entries = this.byFirstWord.get(form);
+    if (!entries) return;
+    for (const entry of entries) {
+      if (!followsOn(tokens, at, entry.words)) continue;
+      const hit = { entry, first: at, last: at + entry.words.length };
+      const list = hits.get(entry.owner);
+      if (list) list.push(hit);
+      else hits.set(entry.owner, [hit]);
+    }
   }
 }
 
