@@ -62,10 +62,10 @@ export function readNumber(written: string, alone: boolean, budget: ParseBudget)
 
 /**
  * Numbers already looked up, by their digits: the school's switchboard in every signature is read once, not once
- * per message (a look-up is 10-30 microseconds, a tenth of screening a message). Cleared when full, so it holds
- * at most this many entries whatever the mail.
+ * per message (a look-up is 10-30 microseconds, a tenth of screening a message). Cleared when full: enough for the
+ * numbers a school's signatures repeat, and a personal number from some message is not kept in memory for long.
  */
-const MAX_REMEMBERED_NUMBERS = 2048;
+const MAX_REMEMBERED_NUMBERS = 256;
 const remembered = new Map<string, ReadNumber | null>();
 
 function lookUp(digits: string): ReadNumber | undefined {
