@@ -55,7 +55,29 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const configFile = chooseConfigFile(parsed.configFile, 'sample').file!;
-  let gateway: Awaited<ReturnType<typeof serve>>;
+  // Signal handlers go in before the gateway starts: serve() logs 'started' before it returns, and a SIGHUP that
+  // arrived in between would otherwise meet Node's default action and end the relay.
+  let gateway: Awaited<ReturnType<typeof serve>> | undefined;
+  let reloadWanted = false;
+  let stopWanted: NodeJS.Signals | undefined;
+  let stopping: ((signal: NodeJS.Signals) => void) | undefined;
+  const onHangup = (): void => {
+    if (gateway === undefined) reloadWanted = true;
+    else void gateway.reload('SIGHUP');
+  };
+  const onStop = (signal: NodeJS.Signals): void => {
+    if (stopping === undefined) stopWanted = signal;
+    else stopping(signal);
+  };
+  process.on('SIGHUP', onHangup);
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  const removeHandlers = (): void => {
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+    process.off('SIGHUP', onHangup);
+  };
+
   try {
     gateway = await serve({
       configFile,
@@ -64,27 +86,25 @@ export async function run(args: string[]): Promise<number> {
       scheduler: parsed.scheduler,
     });
   } catch (error) {
+    removeHandlers();
     console.error(`chaperone serve: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
+  const running = gateway;
 
   return new Promise<number>((resolve) => {
-    const onHangup = (): void => void gateway.reload('SIGHUP');
-    const onStop = (signal: NodeJS.Signals): void => {
-      process.off('SIGTERM', onStop);
-      process.off('SIGINT', onStop);
-      process.off('SIGHUP', onHangup);
-      gateway.logger.info({ event: 'signal', signal }, `${signal}: shutting down`);
-      gateway.stop().then(
+    stopping = (signal: NodeJS.Signals): void => {
+      removeHandlers();
+      running.logger.info({ event: 'signal', signal }, `${signal}: shutting down`);
+      running.stop().then(
         () => resolve(0),
         (error: unknown) => {
-          gateway.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'unclean shutdown');
+          running.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'unclean shutdown');
           resolve(1);
         },
       );
     };
-    process.on('SIGHUP', onHangup);
-    process.on('SIGTERM', onStop);
-    process.on('SIGINT', onStop);
+    if (stopWanted !== undefined) stopping(stopWanted);
+    else if (reloadWanted) void running.reload('SIGHUP');
   });
 }

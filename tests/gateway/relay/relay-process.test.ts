@@ -120,7 +120,7 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))('relay
 
     writeFileSync(rulesFile, 'rules:\n  - id: broken\n    category: [not, a, category\n');
     gateway.child.kill('SIGHUP');
-    await waitFor(() => gateway.lines.some((l) => l.event === 'reload-failed'));
+    await waitFor(() => gateway.lines.some((l) => l.event === 'reload-failed'), 20_000);
     const failure = gateway.lines.find((l) => l.event === 'reload-failed')!;
     expect(String(failure.error)).toContain('test.yaml');
     const stillHeld = await sendMessage(gateway.port, ADDRESSES.staff, [ADDRESSES.pupil], SECRET);
@@ -132,7 +132,7 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))('relay
       stringify({ ...TEST_RULES, rules: TEST_RULES.rules.filter((r) => r.id !== 'test-secret') }),
     );
     gateway.child.kill('SIGHUP');
-    await waitFor(() => gateway.lines.some((l) => l.event === 'reload'));
+    await waitFor(() => gateway.lines.some((l) => l.event === 'reload'), 20_000);
     const passed = await sendMessage(gateway.port, ADDRESSES.staff, [ADDRESSES.pupil], SECRET);
     expect(passed.data).toMatch(/^250 2\.0\.0 Accepted and passed on/);
     expect(sink.messages).toHaveLength(1);
