@@ -118,6 +118,25 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       "If you have a question about it, ask your school's Designated Safeguarding Lead (DSL), giving the reference above.",
     ].join('\n');
 
+  /** One e-mail listing held items (a digest or an overdue reminder); marks them notified once it is accepted. */
+  async function sendItemList(
+    now: Date,
+    due: HeldItem[],
+    to: string[],
+    mark: 'dsl' | 'overdue',
+    notice: { kind: string; subject: string; intro: string[] },
+  ): Promise<number> {
+    if (due.length === 0 || to.length === 0) return 0;
+    const text = [...notice.intro, '', due.map((item) => itemBlock(item, now)).join('\n\n'), footer()].join('\n');
+    const sent = await send(
+      { to, kind: notice.kind, subject: notice.subject, text },
+      due.map((item) => item.id),
+    );
+    if (!sent) return 0;
+    for (const item of due) await store.markNotified(item.id, mark, now);
+    return due.length;
+  }
+
   async function send(notice: Notice, holdIds: string[]): Promise<boolean> {
     const from = fromHeader();
     const envelopeFrom = /<([^<>]+)>/.exec(from)?.[1] ?? from;
@@ -241,25 +260,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         .filter((item) => !item.dslNotifiedAt && !isImmediate(item))
         .slice(0, MAX_ITEMS_PER_EMAIL)
         .reverse();
-      const to = dslAddresses();
-      if (due.length === 0 || to.length === 0) return 0;
-      const sent = await send(
-        {
-          to,
-          kind: 'digest',
-          subject: `Chaperone: ${due.length} held message${due.length === 1 ? '' : 's'} waiting for review`,
-          text: [
-            `${due.length === 1 ? 'This message is' : 'These messages are'} held and waiting for a decision (oldest first).`,
-            '',
-            due.map((item) => itemBlock(item, now)).join('\n\n'),
-            footer(),
-          ].join('\n'),
-        },
-        due.map((item) => item.id),
-      );
-      if (!sent) return 0;
-      for (const item of due) await store.markNotified(item.id, 'dsl', now);
-      return due.length;
+      return sendItemList(now, due, dslAddresses(), 'dsl', {
+        kind: 'digest',
+        subject: `Chaperone: ${due.length} held message${due.length === 1 ? '' : 's'} waiting for review`,
+        intro: [
+          `${due.length === 1 ? 'This message is' : 'These messages are'} held and waiting for a decision (oldest first).`,
+        ],
+      });
     },
 
     async sendOverdue(now) {
@@ -269,25 +276,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         .slice(0, MAX_ITEMS_PER_EMAIL)
         .reverse();
       const to = [...new Set([...config.review.deputies, ...dslAddresses()].map((a) => a.toLowerCase()))];
-      if (due.length === 0 || to.length === 0) return 0;
-      const sent = await send(
-        {
-          to,
-          kind: 'overdue',
-          subject: `Chaperone: ${due.length} held message${due.length === 1 ? ' is' : 's are'} overdue for a decision`,
-          text: [
-            `${due.length === 1 ? 'This message has' : 'These messages have'} waited more than ${hours} school-day hours for a decision.`,
-            'Please review, or ask a deputy to: held mail is never sent or deleted without a decision.',
-            '',
-            due.map((item) => itemBlock(item, now)).join('\n\n'),
-            footer(),
-          ].join('\n'),
-        },
-        due.map((item) => item.id),
-      );
-      if (!sent) return 0;
-      for (const item of due) await store.markNotified(item.id, 'overdue', now);
-      return due.length;
+      return sendItemList(now, due, to, 'overdue', {
+        kind: 'overdue',
+        subject: `Chaperone: ${due.length} held message${due.length === 1 ? ' is' : 's are'} overdue for a decision`,
+        intro: [
+          `${due.length === 1 ? 'This message has' : 'These messages have'} waited more than ${hours} school-day hours for a decision.`,
+          'Please review, or ask a deputy to: held mail is never sent or deleted without a decision.',
+        ],
+      });
     },
 
     async rejectionNotice(item) {
