@@ -1,11 +1,11 @@
 // Several relays sharing one queue each run the scheduler: a digest or overdue reminder must still go out once, not
 // once per instance. Two instances here are two stores open on the same database, with their own notifier and
 // scheduler, run at the same moment; SQLite always, PostgreSQL when CHAPERONE_TEST_PG is set.
+import { dropSchema } from '../store/test-databases.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../../src/config/schema.js';
@@ -44,12 +44,7 @@ async function postgresDatabase(url: string): Promise<SharedDatabase> {
       await store.init();
       return store;
     },
-    async cleanup() {
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
-    },
+    cleanup: () => dropSchema(url, schema),
   };
 }
 

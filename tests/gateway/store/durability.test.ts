@@ -1,10 +1,9 @@
 // A hold is on disk when putHold resolves: a process that holds a message and is then killed outright loses nothing.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { withPostgresStorage, withSqliteStorage } from './test-databases.js';
 import { openStore } from '../../../src/gateway/open-store.js';
 
 const viteNode = fileURLToPath(new URL('../../../node_modules/.bin/vite-node', import.meta.url));
@@ -36,30 +35,14 @@ async function survivesKill(storage: string): Promise<void> {
 
 describe('hold durability', () => {
   it('keeps a hold written by a SQLite process that was killed straight after', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'chaperone-durable-'));
-    try {
-      await survivesKill(`sqlite:${join(folder, 'nested', 'chaperone.db')}`);
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    await withSqliteStorage('durable', survivesKill, join('nested', 'chaperone.db'));
   });
 
   const pg = process.env.CHAPERONE_TEST_PG;
   it.skipIf(pg === undefined)(
     'keeps a hold written by a PostgreSQL process that was killed straight after (needs CHAPERONE_TEST_PG)',
     async () => {
-      const schema = `chaperone_test_durable_${process.pid}`;
-      const url = new URL(pg!);
-      url.searchParams.set('schema', schema);
-      try {
-        await survivesKill(url.toString());
-      } finally {
-        const { default: pgModule } = await import('pg');
-        const admin = new pgModule.Client({ connectionString: pg });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await admin.end();
-      }
+      await withPostgresStorage(pg!, `chaperone_test_durable_${process.pid}`, survivesKill);
     },
   );
 });

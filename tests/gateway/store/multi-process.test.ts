@@ -1,11 +1,9 @@
 // Several processes (relays, review apps, the CLI) deciding on the same queue at the same moment: each held message
 // is decided exactly once, and every other attempt is told it lost.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { withPostgresStorage, withSqliteStorage } from './test-databases.js';
 import { openStore } from '../../../src/gateway/open-store.js';
 import { makeHold } from './fixtures.js';
 
@@ -60,30 +58,14 @@ async function decidesEachOnce(storage: string): Promise<void> {
 
 describe('deciding from several processes at once', () => {
   it('decides each held message exactly once in a shared SQLite file', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'chaperone-race-'));
-    try {
-      await decidesEachOnce(`sqlite:${join(folder, 'chaperone.db')}`);
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    await withSqliteStorage('race', decidesEachOnce);
   });
 
   const pg = process.env.CHAPERONE_TEST_PG;
   it.skipIf(pg === undefined)(
     'decides each held message exactly once in a shared PostgreSQL queue (needs CHAPERONE_TEST_PG)',
     async () => {
-      const schema = `chaperone_test_race_${process.pid}`;
-      const url = new URL(pg!);
-      url.searchParams.set('schema', schema);
-      try {
-        await decidesEachOnce(url.toString());
-      } finally {
-        const { default: pgModule } = await import('pg');
-        const admin = new pgModule.Client({ connectionString: pg });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await admin.end();
-      }
+      await withPostgresStorage(pg!, `chaperone_test_race_${process.pid}`, decidesEachOnce);
     },
   );
 });

@@ -1,4 +1,5 @@
 // The `storage` setting: which store it opens, and what it says when the value is wrong.
+import { dropSchema } from './test-databases.js';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +34,7 @@ describe('openStore', () => {
         await store.appendAudit({ at: new Date(), actor: 'system', action: 'test' });
       } finally {
         await store.close();
-        const { default: pg } = await import('pg');
-        const admin = new pg.Client({ connectionString: process.env.CHAPERONE_TEST_PG });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA IF EXISTS ${url.searchParams.get('schema')} CASCADE`);
-        await admin.end();
+        await dropSchema(process.env.CHAPERONE_TEST_PG!, url.searchParams.get('schema')!);
       }
     },
   );
