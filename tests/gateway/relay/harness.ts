@@ -318,3 +318,10 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The message id the relay names in its 250 reply ("... (id 1M89691P8-M1HNZ0)"). */
+export function idFromReply(reply: string): string {
+  const id = /id ([0-9A-Z-]+)\)/.exec(reply)?.[1];
+  if (id === undefined) throw new Error(`no id in the reply: ${reply}`);
+  return id;
+}

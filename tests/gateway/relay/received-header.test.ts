@@ -15,6 +15,7 @@ import {
   startSink,
   type Sink,
   type TestSetup,
+  idFromReply,
 } from './harness.js';
 
 const CLEAN_BODY = 'Please bring your signed trip form to the office by Friday.';
@@ -28,10 +29,6 @@ function receivedFields(raw: Buffer): string[] {
     .split(/\r\n(?![ \t])/)
     .filter((field) => /^received:/i.test(field))
     .map((field) => field.replace(/\r\n[ \t]+/g, ' '));
-}
-
-function idOf(reply: string): string {
-  return /id ([0-9A-Z-]+)\)/.exec(reply)![1]!;
 }
 
 describe('relay: the Received line', () => {
@@ -58,7 +55,7 @@ describe('relay: the Received line', () => {
   it('adds one Received line to relayed mail: HELO name, address, smtp.hostname, ESMTP, the id, the recipient, the date', async () => {
     const message = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Trip form', CLEAN_BODY);
     const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], message);
-    const id = idOf(replies.data);
+    const id = idFromReply(replies.data);
     const fields = receivedFields(sink.messages[0]!.raw);
     expect(fields).toHaveLength(1);
     expect(fields[0]).toMatch(
@@ -102,7 +99,7 @@ describe('relay: the Received line', () => {
     const message = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Half term', FLAGGED_BODY);
     const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], message);
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and held/);
-    const id = idOf(replies.data);
+    const id = idFromReply(replies.data);
     const upstream = createUpstream({
       upstream: `smtp://127.0.0.1:${sink.port}`,
       upstreamOptions: gateway.current().config.upstreamOptions,

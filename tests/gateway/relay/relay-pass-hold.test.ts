@@ -19,6 +19,7 @@ import {
   withoutChaperoneHeaders,
   type Sink,
   type TestSetup,
+  idFromReply,
 } from './harness.js';
 
 const FLAGGED_BODY = 'Hi Amelia,\r\nIf you need me over half term ring me on 07700 900123 any time.\r\nMr Morgan';
@@ -94,7 +95,7 @@ describe('relay: pass, tag and hold', () => {
   it('delivers a held message to the upstream when a DSL releases it', async () => {
     const message = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Half term', FLAGGED_BODY);
     const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], message);
-    const id = /id ([0-9A-Z-]+)\)/.exec(replies.data)![1]!;
+    const id = idFromReply(replies.data);
     const upstream = createUpstream({
       upstream: `smtp://127.0.0.1:${sink.port}`,
       upstreamOptions: gateway.current().config.upstreamOptions,
@@ -120,7 +121,7 @@ describe('relay: pass, tag and hold', () => {
       await client.command(`MAIL FROM:<${ADDRESSES.staff}>`);
       await client.command(`RCPT TO:<${ADDRESSES.pupil}>`);
       const reply = await client.data(rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Half term', FLAGGED_BODY));
-      const id = /id ([0-9A-Z-]+)\)/.exec(reply)![1]!;
+      const id = idFromReply(reply);
       expect((await gateway.store.getHold(id))?.envelope.remoteAddress).toBe('192.0.2.45');
     } finally {
       client.close();
@@ -137,7 +138,7 @@ describe('relay: pass, tag and hold', () => {
     );
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and held/);
     expect(sink.messages).toHaveLength(0);
-    const id = /id ([0-9A-Z-]+)\)/.exec(replies.data)![1]!;
+    const id = idFromReply(replies.data);
     const item = await gateway.store.getHold(id);
     expect(item?.recipients).toEqual([
       { address: ADDRESSES.otherStaff, class: 'staff' },
@@ -160,7 +161,7 @@ describe('relay: pass, tag and hold', () => {
     const message = rfc5322(ADDRESSES.staff, ADDRESSES.parent, 'Amelia', 'Keep this our little secret please.');
     const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.parent], message);
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and held/);
-    const id = /id ([0-9A-Z-]+)\)/.exec(replies.data)![1]!;
+    const id = idFromReply(replies.data);
     expect((await gateway.store.getHold(id))?.recipients).toEqual([{ address: ADDRESSES.parent, class: 'parent' }]);
   });
 

@@ -20,6 +20,7 @@ import {
   withoutChaperoneHeaders,
   type Sink,
   type TestSetup,
+  idFromReply,
 } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -93,7 +94,7 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))('relay
     const replies = await sendMessage(first.port, ADDRESSES.staff, [ADDRESSES.pupil], FLAGGED);
     first.child.kill('SIGKILL');
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and held/);
-    const id = /id ([0-9A-Z-]+)\)/.exec(replies.data)![1]!;
+    const id = idFromReply(replies.data);
     await first.exited;
 
     const second = await spawnGateway(setup.configFile);

@@ -15,6 +15,7 @@ import {
   waitFor,
   type Sink,
   type TestSetup,
+  idFromReply,
 } from './harness.js';
 
 const OLD_DSL = 'old.dsl@oakfield.sch.uk';
@@ -56,7 +57,7 @@ describe('relay: reloading notification and review settings', () => {
     const message = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Half term', 'Ring me on 07700 900123.');
     const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], message);
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and held/);
-    const id = /id ([0-9A-Z-]+)\)/.exec(replies.data)![1]!;
+    const id = idFromReply(replies.data);
     await waitFor(() => sink!.messages.length > 0);
     await gateway.stop();
     gateway = undefined;
