@@ -10,7 +10,8 @@ import { newHoldId } from './ids.js';
 import { logMessageDecision, type Logger, type MessageDecisionRecord } from './logger.js';
 import { messagePolicy, type PolicySettings } from './policy.js';
 import type { RecipientDirectory } from './recipient-directory.js';
-import { screen, type ScreenResult, type ScreenSettings } from './screen.js';
+import type { ScreenResult } from './screen-result.js';
+import type { Screener, ScreeningRules } from './screener.js';
 import type { ScreeningGate } from './screening-gate.js';
 import { replies, type SmtpReply } from './smtp-replies.js';
 import type { DeliveryResult, Upstream } from './upstream.js';
@@ -24,7 +25,8 @@ export interface RelayState {
   envelope: EnvelopeRules;
   directory: RecipientDirectory;
   policy: PolicySettings;
-  screen: ScreenSettings;
+  /** The rule set messages are screened with, compiled by the screener. */
+  screen: ScreeningRules;
 }
 
 export interface HoldNotifier {
@@ -33,6 +35,7 @@ export interface HoldNotifier {
 
 export interface RelayDeps {
   state(): RelayState;
+  screener: Screener;
   /** Bounds the bytes screened at once (see screening-gate.ts); without one, messages are screened as they come. */
   gate?: ScreeningGate;
   store: HoldStore;
@@ -104,8 +107,17 @@ export async function relayMessage(deps: RelayDeps, message: IncomingMessage): P
   let screened: ScreenResult | undefined;
   const screenStarted = performance.now();
   if (policy.mode !== 'off') {
-    const work = () => screen(raw, policy, state.screen);
-    screened = await (deps.gate === undefined ? work() : deps.gate.run(raw.length, work));
+    const work = () => deps.screener.screen(raw, policy, state.screen);
+    try {
+      screened = await (deps.gate === undefined ? work() : deps.gate.run(raw.length, work));
+    } catch (error) {
+      // Screening could not run at all (its threads keep failing): the sender's MTA keeps the message and retries.
+      deps.logger.error(
+        { event: 'screening-unavailable', id, session: message.session, error: (error as Error).message },
+        'could not screen the message; asked the sender to try again later',
+      );
+      return replies.screeningUnavailable();
+    }
   }
   const screenMs = elapsed(screenStarted);
   const decision: Decision = decide(policy, screened);

@@ -1,13 +1,14 @@
-// Loads everything a reload replaces at once: config, compiled rules, recipient directory, policy and envelope rules.
+// Loads everything a reload replaces at once: config, compiled rules (on the screener), recipient directory, policy and envelope rules.
 // Either the whole set loads or none of it does, so a bad edit never leaves the relay half updated.
 import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
-import { loadRules, shippedRulesDir } from '../config/load-rules.js';
+import { shippedRulesDir } from '../config/rule-packs.js';
 import { envelopeRules } from './envelope-check.js';
 import type { ListenerState } from './smtp-listener.js';
 import { loadDirectory } from './recipient-directory.js';
 import type { RelayState } from './relay-message.js';
+import type { Screener } from './screener.js';
 
 export interface RelaySet {
   config: Config;
@@ -21,10 +22,10 @@ export interface RelaySet {
 
 export { installationRoot } from '../config/config-file.js';
 
-export async function loadRelaySet(configFile: string): Promise<RelaySet> {
+/** Loads a set; its rules are compiled by `screener` last, so nothing can fail after they are on the threads. */
+export async function loadRelaySet(configFile: string, screener: Screener): Promise<RelaySet> {
   const file = resolve(configFile);
   const { config } = await loadConfig(file);
-  const rules = await loadRules(config);
   const directory = await loadDirectory(config.directory);
   const envelope = envelopeRules(config);
   const ruleFolders = config.rules.dirs ?? [shippedRulesDir()];
@@ -34,6 +35,7 @@ export async function loadRelaySet(configFile: string): Promise<RelaySet> {
     ...(config.rules.local === undefined ? [] : [config.rules.local]),
     ...directory.files,
   ];
+  const rules = await screener.load(config);
   return {
     config,
     configFile: file,
@@ -44,7 +46,7 @@ export async function loadRelaySet(configFile: string): Promise<RelaySet> {
       envelope,
       directory,
       policy: config.policy,
-      screen: { rules, organisation: config.organisation, thresholds: config.thresholds },
+      screen: rules,
     },
     listener: { envelope, users: config.smtp.auth?.users ?? [] },
   };

@@ -1,9 +1,11 @@
 // Screens one message with the classifier: parse the MIME, classify as the message's strictest recipient class.
 // A parse failure or a classifier exception never lets mail through unscreened: it comes back as a problem to hold.
-import { classify, parseMime } from '../classifier/index.js';
+import { classify, compileRules, parseMime } from '../classifier/index.js';
 import type { ClassifyOptions, Verdict } from '../classifier/types.js';
-import type { HoldReason } from './hold-store.js';
+import { unscreenedVerdict, type RuleSummary, type ScreeningInput, type ScreenResult } from './screen-result.js';
 import type { MessagePolicy } from './policy.js';
+
+export type { RuleSummary, ScreeningInput, ScreenResult } from './screen-result.js';
 
 /** The compiled rule set the classifier screens with (built once per load by loadRules). */
 export type CompiledRuleSet = Parameters<typeof classify>[1];
@@ -12,20 +14,6 @@ export interface ScreenSettings {
   rules: CompiledRuleSet;
   organisation: NonNullable<ClassifyOptions['organisation']>;
   thresholds: NonNullable<ClassifyOptions['thresholds']>;
-}
-
-export interface ScreenResult {
-  verdict: Verdict;
-  /** Set when the message could not be read or screened: it is held (or tagged in monitor mode) whatever its score. */
-  problem?: Exclude<HoldReason, 'flagged'>;
-  /** The subject as the MIME parser decoded it, when it could. */
-  subject?: string;
-  /** Why screening failed, for the log (never message text). */
-  error?: string;
-}
-
-function unscreenedVerdict(problem: string): Verdict {
-  return { action: 'hold', score: 0, categories: [], findings: [], parts: [], problems: [problem] };
 }
 
 function errorText(error: unknown): string {
@@ -61,4 +49,20 @@ export async function screen(raw: Buffer, policy: MessagePolicy, settings: Scree
   }
   const unreadable = (input.problems?.length ?? 0) > 0;
   return unreadable ? { verdict, problem: 'unreadable', subject: input.subject } : { verdict, subject: input.subject };
+}
+
+/** Compiles the rule packs once; throws RuleFileError for a mistake in a pack. */
+export function compileScreenSettings(input: ScreeningInput): ScreenSettings {
+  const rules = compileRules(input.packs.shipped, { local: input.packs.local });
+  return { rules, organisation: input.organisation, thresholds: input.thresholds };
+}
+
+export function ruleSummaries(settings: ScreenSettings): RuleSummary[] {
+  return settings.rules.rules.map((rule) => ({
+    id: rule.id,
+    category: rule.category,
+    severity: rule.severity,
+    file: rule.file,
+    local: rule.local,
+  }));
 }

@@ -9,11 +9,14 @@ import { createLogger, type Logger } from './logger.js';
 import { parseListen, type ListenAddress } from './networks.js';
 import { createReviewApp } from './review/app.js';
 import { liveConfig, settingsInForce } from './live-config.js';
+import { loadConfig } from '../config/load.js';
 import { createNotifier, type Notifier } from './notifications.js';
 import { openStore, redact } from './open-store.js';
 import { describePolicy } from './policy.js';
 import { relayMessage, type RelayDeps } from './relay-message.js';
 import { createScreeningGate } from './screening-gate.js';
+import { inProcessScreener, type Screener } from './screener.js';
+import { startScreeningThreads } from './screening-threads.js';
 import { loadRelaySet, type RelaySet } from './relay-set.js';
 import { startReloader, type Reloader } from './reload.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
@@ -61,6 +64,9 @@ function restartNeeded(previous: Config, next: Config): string[] {
     if (wasOn !== isOn || previous.smtp.auth?.required !== next.smtp.auth?.required) keys.push('smtp.auth');
   }
   if (previous.storage !== next.storage) keys.push('storage');
+  for (const key of ['threads', 'timeoutSeconds'] as const) {
+    if (previous.screening[key] !== next.screening[key]) keys.push(`screening.${key}`);
+  }
   if (
     previous.upstream !== next.upstream ||
     JSON.stringify(previous.upstreamOptions) !== JSON.stringify(next.upstreamOptions)
@@ -73,15 +79,40 @@ function restartNeeded(previous: Config, next: Config): string[] {
   return keys;
 }
 
+/** Screening threads as screening.* asks (0: on the main thread); replacements are logged once there is a logger. */
+function createScreener(config: Config, log: (reason: string) => void): Screener {
+  if (config.screening.threads === 0) return inProcessScreener();
+  return startScreeningThreads({
+    threads: config.screening.threads,
+    timeoutSeconds: config.screening.timeoutSeconds,
+    onReplaced: log,
+  });
+}
+
+function logSetWarnings(logger: Logger, set: RelaySet): void {
+  for (const warning of set.relay.directory.warnings) logger.warn({ event: 'directory-row-skipped' }, warning);
+  for (const warning of set.relay.screen.warnings) logger.warn({ event: 'rule-warning' }, warning);
+}
+
 export async function serve(options: ServeOptions): Promise<RunningGateway> {
-  let set = await loadRelaySet(options.configFile);
+  const started = await loadConfig(options.configFile);
+  const logger = options.logger ?? createLogger(started.config.log.level);
+  const screener = createScreener(started.config, (reason) =>
+    logger.error({ event: 'screening-thread-replaced', reason }, 'replaced a screening thread'),
+  );
+  let set: RelaySet;
+  try {
+    set = await loadRelaySet(options.configFile, screener);
+  } catch (error) {
+    await screener.close();
+    throw error;
+  }
   const config = set.config;
   // The notifier, scheduler, retention and review app read their settings through this view: a reload applies to
   // them (a new DSL address is e-mailed at the next hold), restart-only settings keep their start-up values.
   let inForce = config;
   const live = liveConfig(() => inForce);
-  const logger = options.logger ?? createLogger(config.log.level);
-  for (const warning of set.relay.directory.warnings) logger.warn({ event: 'directory-row-skipped' }, warning);
+  logSetWarnings(logger, set);
 
   const smtpListen = parseListen(config.smtp.listen, 'smtp.listen');
   const store = await openStore(config.storage);
@@ -100,6 +131,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     notifier = createNotifier({ config: live, store, upstream, logger });
     const relayDeps: RelayDeps = {
       state: () => set.relay,
+      screener,
       store,
       upstream,
       notifier,
@@ -145,7 +177,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     const smtpListener = listener;
     reloader = startReloader({
       initial: set,
-      load: loadRelaySet,
+      load: (file) => loadRelaySet(file, screener),
       logger,
       watchFiles: options.watchFiles,
       apply(next) {
@@ -159,6 +191,8 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
         smtpListener.update(next.config.smtp);
         if (options.logger === undefined) logger.level = next.config.log.level;
         inForce = settingsInForce(config, next.config);
+        logSetWarnings(logger, next);
+        screener.retire(set.relay.screen);
         set = next;
       },
     });
@@ -197,6 +231,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
           await reviewApp?.close();
           await running.notifier.settled();
           await running.upstream.close();
+          await screener.close();
           await store.close();
           logger.info({ event: 'stopped' }, 'stopped');
         })();
@@ -209,6 +244,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     await scheduler?.stop().catch(() => undefined);
     await reviewApp?.close().catch(() => undefined);
     await upstream?.close().catch(() => undefined);
+    await screener.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }
@@ -218,7 +254,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
 function ruleStatuses(
   set: RelaySet,
 ): { id: string; category: string; severity: string; pack?: string; local?: boolean }[] {
-  return set.relay.screen.rules.rules.map((rule) => ({
+  return set.relay.screen.rules.map((rule) => ({
     id: rule.id,
     category: rule.category,
     severity: rule.severity,

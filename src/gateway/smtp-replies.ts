@@ -141,6 +141,11 @@ export const replies = {
     enhanced: '4.3.1',
     text: 'This relay is holding as much mail in memory as it may just now; nothing was sent, please try again shortly',
   }),
+  screeningUnavailable: (): SmtpReply => ({
+    code: 451,
+    enhanced: '4.3.0',
+    text: 'The message could not be checked just now; nothing was sent, please try again later',
+  }),
   holdNotStored: (): SmtpReply => ({
     code: 451,
     enhanced: '4.3.0',

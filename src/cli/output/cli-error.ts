@@ -1,8 +1,7 @@
 // Turns an error into what the CLI prints: a user's mistake (bad config, bad rule file, missing input) as its
 // message alone; anything else, our fault, with its stack so it can be reported.
 
-import { RuleFileError } from '../../classifier/index.js';
-import { formatLocated } from '../../classifier/rules/rule-file-error.js';
+import { formatLocated, RuleFileError } from '../../classifier/rules/rule-file-error.js';
 import { ConfigError } from '../../config/load.js';
 import { displayPath } from './colour.js';
 

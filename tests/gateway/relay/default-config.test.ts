@@ -2,12 +2,13 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRelaySet } from '../../../src/gateway/relay-set.js';
+import { inProcessScreener } from '../../../src/gateway/screener.js';
 
 const DEFAULT_CONFIG = fileURLToPath(new URL('../../../config/default.yaml', import.meta.url));
 
 describe('default configuration', () => {
   it('loads the shipped rules and classes the sample pupils, parents and staff', async () => {
-    const set = await loadRelaySet(DEFAULT_CONFIG);
+    const set = await loadRelaySet(DEFAULT_CONFIG, inProcessScreener());
     expect(set.ruleCount).toBeGreaterThan(0);
     expect(set.relay.directory.warnings).toEqual([]);
     const { directory } = set.relay;

@@ -1,0 +1,60 @@
+// A screening thread: compiles rule sets and screens messages for the relay's main thread (screening-threads.ts).
+// It keeps each rule set it is asked to load until told to retire it, so messages in flight during a reload are
+// screened with the set that was current when their DATA ended.
+import { parentPort } from 'node:worker_threads';
+import { RuleFileError } from '../classifier/rules/rule-file-error.js';
+import { compileScreenSettings, ruleSummaries, screen, type ScreenSettings } from './screen.js';
+import { unscreenedProblem } from './screen-result.js';
+import type { FromScreeningThread, ToScreeningThread } from './screening-messages.js';
+
+if (parentPort === null) throw new Error('screening-worker.js runs only as a worker thread of the relay');
+const port = parentPort;
+const sets = new Map<number, ScreenSettings>();
+
+function reply(message: FromScreeningThread): void {
+  port.postMessage(message);
+}
+
+function load(generation: number, input: Parameters<typeof compileScreenSettings>[0]): void {
+  try {
+    const settings = compileScreenSettings(input);
+    sets.set(generation, settings);
+    reply({ type: 'loaded', generation, rules: ruleSummaries(settings), warnings: [...settings.rules.warnings] });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const ruleFile =
+      error instanceof RuleFileError
+        ? { file: error.file, line: error.line, column: error.column, problem: error.problem, snippet: error.snippet }
+        : undefined;
+    reply({ type: 'load-failed', generation, message, ...(ruleFile === undefined ? {} : { ruleFile }) });
+  }
+}
+
+async function screenOne(id: number, generation: number, raw: Uint8Array, policy: ToScreeningThreadPolicy) {
+  const settings = sets.get(generation);
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const result =
+    settings === undefined
+      ? unscreenedProblem(
+          'Screening failed with an internal error, so the message was held to be safe',
+          `rule set ${generation} is not loaded on the screening thread`,
+        )
+      : await screen(bytes, policy, settings);
+  reply({ type: 'screened', id, result });
+}
+
+type ToScreeningThreadPolicy = Extract<ToScreeningThread, { type: 'screen' }>['policy'];
+
+port.on('message', (message: ToScreeningThread) => {
+  switch (message.type) {
+    case 'load':
+      load(message.generation, message.input);
+      break;
+    case 'retire':
+      sets.delete(message.generation);
+      break;
+    case 'screen':
+      void screenOne(message.id, message.generation, message.raw, message.policy);
+      break;
+  }
+});
