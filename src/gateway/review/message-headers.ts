@@ -1,5 +1,7 @@
 // The headers a DSL needs to see (From, To, Cc, Date, Subject) and the attachment names, read from the raw message.
-import { simpleParser, type AddressObject } from 'mailparser';
+// mailparser is loaded when a DSL first opens a message, not when the relay starts: it is ~20 MB of the relay
+// process's memory that SMTP traffic never needs.
+import type { AddressObject } from 'mailparser';
 
 export interface DisplayHeaders {
   from: string;
@@ -24,6 +26,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string {
 }
 
 export async function readDisplayHeaders(raw: Buffer): Promise<DisplayHeaders> {
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
   const names = parsed.attachments.map((a, i) => a.filename ?? `(unnamed attachment ${i + 1}, ${a.contentType})`);
   const attachments =
