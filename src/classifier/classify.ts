@@ -58,6 +58,8 @@ export function classifyWith(
   const budget = new NlpBudget(MAX_NLP_SENTENCES);
   const found: UnscoredFinding[] = [];
 
+  const screenedAlternatives = new Map<string, RuleOutcomes>();
+
   parts.forEach((part, partIndex) => {
     if (part.kind === 'quoted') return;
     const applicable = active.filter((rule) => appliesToPart(rule, part));
@@ -72,17 +74,26 @@ export function classifyWith(
     }
     const screen = new ScreenText(mapped, tables, budget);
     const context = { organisation, limit: MAX_FINDINGS_PER_RULE };
+    const alreadyScreened = part.source === 'html' ? screenedAlternatives.get(mapped.text) : undefined;
+    const outcomes: RuleOutcomes = new Map();
     for (const rule of applicable) {
+      const earlier = alreadyScreened?.get(rule);
+      if (earlier !== undefined) {
+        problems.push(...problemsOf(earlier, rule, part));
+        continue;
+      }
+      const outcome: RuleOutcome = { limitHit: false };
       try {
-        found.push(...findingsOf(rule, screen, part, partIndex, context, problems));
+        found.push(...findingsOf(rule, screen, part, partIndex, context, outcome));
       } catch (error) {
         // A fault of ours in one rule must neither pass the message unscreened nor stop the other rules.
-        const reason = (error as Error).message;
-        problems.push(
-          `Rule ${rule.id} could not check the ${describePart(part)} (internal error: ${reason}), so a person should read it.`,
-        );
+        outcome.error = (error as Error).message;
       }
+      problems.push(...problemsOf(outcome, rule, part));
+      outcomes.set(rule, outcome);
     }
+    if (part.source === 'text' && !screenedAlternatives.has(mapped.text))
+      screenedAlternatives.set(mapped.text, outcomes);
   });
   if (budget.exhausted) {
     problems.push(
@@ -145,14 +156,10 @@ function findingsOf(
   part: MessagePart,
   partIndex: number,
   context: MatchContext,
-  problems: string[],
+  outcome: RuleOutcome,
 ): UnscoredFinding[] {
   const spans = rule.matcher.find(screen, context);
-  if (spans.length >= context.limit) {
-    problems.push(
-      `Rule ${rule.id} matched the ${describePart(part)} more than ${context.limit} times; only the first ${context.limit} are listed.`,
-    );
-  }
+  outcome.limitHit = spans.length >= context.limit;
   const findings: UnscoredFinding[] = [];
   for (const span of spans) {
     if (rule.skipNegated && isNegated(screen, span)) continue;
@@ -180,6 +187,47 @@ function findingsOf(
     });
   }
   return findings;
+}
+
+/**
+ * What running one rule on one part added besides findings: the problems it raised, kept apart from the part's
+ * name so they can be raised again, in the same words, for an HTML alternative that is not screened again.
+ */
+interface RuleOutcome {
+  /** The rule matched the part MAX_FINDINGS_PER_RULE times or more. */
+  limitHit: boolean;
+  /** A fault of ours while the rule ran (after limitHit was known when it is set). */
+  error?: string;
+}
+
+type RuleOutcomes = Map<CompiledRule, RuleOutcome>;
+
+/**
+ * Why an HTML part whose screened text equals a plain-text part's screened text need not run the rules the plain-text
+ * part ran: a matcher's spans depend only on the screened text (ScreenText.text; detectors read MappedText.text, not
+ * its map), the shared scan tables, the per-message match context and the message's NLP budget, whose documents are
+ * cached by sentence text, so asking again for a sentence the plain-text part asked for neither spends budget nor
+ * changes the answer. The same rule on the same text therefore gives the same spans, kept or dropped by negation,
+ * `unless` and `context` alike (those read the same ScreenText), with the same severity and the same normalised
+ * text. A finding's repeat key (score.ts) is its rule and its normalised text (normalised is only left out when it
+ * equals the lower-cased text), so every finding the HTML part would give is a repeat of one from a 'text' part and
+ * withoutAlternativeRepeats would drop it. What the run would add besides findings, the problems, are raised again
+ * from the plain-text part's outcome, in the HTML part's words and in the same order. Rules that apply to the HTML
+ * part but did not run on the plain-text part (appliesToPart differs by part kind) still run.
+ */
+function problemsOf(outcome: RuleOutcome, rule: CompiledRule, part: MessagePart): string[] {
+  const raised: string[] = [];
+  if (outcome.limitHit) {
+    raised.push(
+      `Rule ${rule.id} matched the ${describePart(part)} more than ${MAX_FINDINGS_PER_RULE} times; only the first ${MAX_FINDINGS_PER_RULE} are listed.`,
+    );
+  }
+  if (outcome.error !== undefined) {
+    raised.push(
+      `Rule ${rule.id} could not check the ${describePart(part)} (internal error: ${outcome.error}), so a person should read it.`,
+    );
+  }
+  return raised;
 }
 
 /**
