@@ -144,7 +144,11 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
       finish(message, reply.result);
       return;
     }
-    thread.started = true;
+    if (!thread.started) {
+      // Starting (loading the classifier, compiling the rules) is not screening: the timeout counts from here.
+      thread.started = true;
+      thread.lastProgress = Date.now();
+    }
     failedStarts = 0;
     const load = thread.loads.get(reply.generation);
     if (load === undefined) return;
@@ -218,7 +222,7 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
     () => {
       const now = Date.now();
       for (const thread of [...threads]) {
-        if (thread.inFlight.size > 0 && now - thread.lastProgress > timeoutMs) {
+        if (thread.started && thread.inFlight.size > 0 && now - thread.lastProgress > timeoutMs) {
           replace(thread, `no message finished screening in ${options.timeoutSeconds} seconds`, 'timeout');
         }
       }
