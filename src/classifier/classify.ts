@@ -9,15 +9,6 @@ import { compose, toOriginalSpan, type MappedText } from './mapped-text.js';
 import type { MatchContext } from './matchers/matcher.js';
 import { NlpBudget, ScreenText, type ScanTables } from './matchers/screen-text.js';
 import { normalise } from './normalise.js';
-import {
-  MAX_REMEMBERED_CHARS,
-  MAX_REMEMBERED_PART_CHARS,
-  PartMemory,
-  rememberedRun,
-  rememberRun,
-  type KeptSpan,
-  type RememberedPart,
-} from './part-memory.js';
 import type { CompiledRule, CompiledRules } from './rules/compile.js';
 import { actionFor, repeatKey, scoreFindings, totalScore, type UnscoredFinding } from './score.js';
 import {
@@ -71,16 +62,14 @@ export function classifyWith(
   // comparing texts (a message has a handful of parts), not by hashing them.
   const screenedAlternatives: { text: string; outcomes: RuleOutcomes }[] = [];
   const hasAlternatives = parts.some((p) => p.source === 'html') && parts.some((p) => p.source === 'text');
-  // Remembered spans are only valid for the same organisation settings (detectors skip the school's own details).
-  const organisationKey = JSON.stringify(organisation);
 
   parts.forEach((part, partIndex) => {
     if (part.kind === 'quoted') return;
     const applicable = active.filter((rule) => appliesToPart(rule, part));
     if (applicable.length === 0) return;
-    const screened = attempt(() => screenedPart(part), problems, `The ${describePart(part)} could not be read`);
+    const screened = attempt(() => screenedText(part), problems, `The ${describePart(part)} could not be read`);
     if (!screened) return;
-    const { mapped, truncated, remembered } = screened;
+    const { mapped, truncated } = screened;
     if (truncated) {
       problems.push(
         `The ${describePart(part)} is too long to check in full (over ${MAX_SCREENED_CHARS_PER_PART.toLocaleString('en-GB')} characters); only the start was checked, so a person should read it.`,
@@ -101,8 +90,7 @@ export function classifyWith(
       }
       const outcome: RuleOutcome = { limitHit: false };
       try {
-        const kept = keptOrRemembered(rule, screen, context, remembered, organisationKey, outcome);
-        found.push(...findingsOf(rule, kept, mapped, part, partIndex));
+        found.push(...findingsOf(rule, screen, part, partIndex, context, outcome));
       } catch (error) {
         // A fault of ours in one rule must neither pass the message unscreened nor stop the other rules.
         outcome.error = (error as Error).message;
@@ -167,78 +155,26 @@ export function screenedText(part: MessagePart): { mapped: MappedText; truncated
   return { mapped: compose(normalise(rendered.text), rendered), truncated };
 }
 
-/** keptSpans, or the run remembered for this part when the message's NLP budget can stand it (see PART_MEMORY). */
-function keptOrRemembered(
+function findingsOf(
   rule: CompiledRule,
   screen: ScreenText,
+  part: MessagePart,
+  partIndex: number,
   context: MatchContext,
-  remembered: RememberedPart | undefined,
-  organisationKey: string,
   outcome: RuleOutcome,
-): readonly KeptSpan[] {
-  if (remembered === undefined) return keptSpans(rule, screen, context, outcome);
-  const earlierRun = rememberedRun(remembered, rule, screen.tables, organisationKey);
-  if (earlierRun !== undefined && screen.budget.grant(earlierRun.sentences)) return earlierRun.kept;
-  screen.budget.record();
-  let kept: KeptSpan[];
-  let sentences: readonly string[] | undefined;
-  try {
-    kept = keptSpans(rule, screen, context, outcome);
-  } finally {
-    sentences = screen.budget.recorded();
-  }
-  if (!outcome.limitHit && sentences !== undefined) {
-    rememberRun(remembered, rule, screen.tables, organisationKey, { kept, sentences });
-  }
-  return kept;
-}
-
-/** The spans a rule keeps on a part: found, then dropped or re-graded by negation, `unless` and `context`. */
-function keptSpans(rule: CompiledRule, screen: ScreenText, context: MatchContext, outcome: RuleOutcome): KeptSpan[] {
+): UnscoredFinding[] {
   const spans = rule.matcher.find(screen, context);
   outcome.limitHit = spans.length >= context.limit;
-  const kept: KeptSpan[] = [];
+  const findings: UnscoredFinding[] = [];
   for (const span of spans) {
     if (rule.skipNegated && isNegated(screen, span)) continue;
     if (excepted(screen, span, rule.unless)) continue;
     const severity = severityInContext(screen, span, rule.severity, rule.context);
     if (severity === undefined) continue;
-    kept.push({ span, severity });
-  }
-  return kept;
-}
-
-/**
- * Parts seen in recent messages, with what each rule kept on them. A rule's kept spans are a function of the
- * screened text, the scan tables, the organisation settings and the NLP documents it is given (compromise's reading
- * of a sentence depends on the sentence alone). A run is remembered only when it hit no bound, threw nothing and was
- * given every document it asked for; it is reused only when the message's NLP budget can give every one of those
- * again, and then they are counted against it exactly as running the rule would count them (NlpBudget.grant). So
- * reusing a run gives the same findings, the same problems and the same budget as running the rule again. Findings
- * are built afresh from the part in hand, so their offsets and text are this message's own.
- */
-const PART_MEMORY = new PartMemory(MAX_REMEMBERED_PART_CHARS, MAX_REMEMBERED_CHARS);
-
-/** screenedText, from PartMemory when the same text was read the same way in a recent message. */
-function screenedPart(part: MessagePart): { mapped: MappedText; truncated: boolean; remembered?: RememberedPart } {
-  if (part.text.length > MAX_REMEMBERED_PART_CHARS) return screenedText(part);
-  const mode = part.source !== 'html' ? 'text' : part.kind === 'hidden' ? 'hidden' : 'html';
-  const { mapped, part: remembered } = PART_MEMORY.screened(mode, part.text, () => screenedText(part).mapped);
-  return { mapped, truncated: false, ...(remembered ? { remembered } : {}) };
-}
-
-function findingsOf(
-  rule: CompiledRule,
-  kept: readonly KeptSpan[],
-  mapped: MappedText,
-  part: MessagePart,
-  partIndex: number,
-): UnscoredFinding[] {
-  return kept.map(({ span, severity }) => {
-    const original = toOriginalSpan(mapped, span.start, span.end);
+    const original = toOriginalSpan(screen.mapped, span.start, span.end);
     const text = part.text.slice(original.start, original.end);
-    const normalised = mapped.text.slice(span.start, span.end);
-    return {
+    const normalised = screen.text.slice(span.start, span.end);
+    findings.push({
       rule: rule.id,
       category: rule.category,
       severity,
@@ -249,13 +185,13 @@ function findingsOf(
       partIndex,
       // Only worth showing when it says more than the text itself: "07700900123" for "o77oo nine...".
       ...(normalised !== text.toLowerCase() ? { normalised } : {}),
-      // A copy: kept spans may be remembered for later messages (PartMemory), and a verdict is its caller's to change.
-      ...(span.detail ? { detail: { ...span.detail } } : {}),
+      ...(span.detail ? { detail: span.detail } : {}),
       explain: rule.explain,
       advice: rule.advice,
       guidance: rule.guidance,
-    };
-  });
+    });
+  }
+  return findings;
 }
 
 /**

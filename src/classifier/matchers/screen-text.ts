@@ -24,73 +24,23 @@ export interface ScanTables {
  * running out is reported as a problem, which holds the message. Documents are shared by sentence text across
  * the message's parts, so the HTML alternative repeating the plain text costs nothing more.
  */
-const NONE: readonly string[] = [];
-
 export class NlpBudget {
   used = 0;
   exhausted = false;
-  /**
-   * Sentences counted against the budget, with their documents once parsed. A sentence is counted when first asked
-   * for (doc) or when a remembered rule result that asked for it is reused (grant); its document is parsed only when
-   * a rule that runs needs it.
-   */
-  private readonly docs = new Map<string, NlpView | null>();
-  /** Whether doc() notes the sentences asked for (between record() and recorded()), and whether one was refused. */
-  private recording = false;
-  private refused = false;
-  private readonly asked: string[] = [];
+  private readonly docs = new Map<string, NlpView>();
 
   constructor(readonly sentences: number) {}
 
   /** The sentence as a compromise document, from the message's cache or parsed now; undefined when spent. */
   doc(text: string, tagged: boolean): NlpView | undefined {
     const key = (tagged ? 'T' : 't') + text;
-    if (this.recording) this.asked.push(key);
-    const counted = this.docs.get(key);
-    if (counted !== undefined) return counted ?? this.parse(key, text, tagged);
+    const cached = this.docs.get(key);
+    if (cached) return cached;
     if (this.used >= this.sentences) {
       this.exhausted = true;
-      this.refused = true;
       return undefined;
     }
     this.used++;
-    return this.parse(key, text, tagged);
-  }
-
-  /** Starts noting the sentences asked for, until recorded() is called. */
-  record(): void {
-    this.recording = true;
-    this.refused = false;
-    this.asked.length = 0;
-  }
-
-  /** The sentences asked for since record(), or undefined when one was refused (the budget ran out meanwhile). */
-  recorded(): readonly string[] | undefined {
-    this.recording = false;
-    if (this.refused) return undefined;
-    return this.asked.length === 0 ? NONE : [...this.asked];
-  }
-
-  /**
-   * Counts these sentences as doc() would have, if every one can be had (already counted, or within the budget);
-   * then a rule that asked for exactly these and got them all would read the same documents, so its remembered
-   * result stands. Otherwise changes nothing and answers false: the rule must run.
-   */
-  grant(keys: readonly string[]): boolean {
-    let wanted = 0;
-    const fresh = new Set<string>();
-    for (const key of keys) {
-      if (this.docs.has(key) || fresh.has(key)) continue;
-      fresh.add(key);
-      wanted++;
-    }
-    if (this.used + wanted > this.sentences) return false;
-    for (const key of fresh) this.docs.set(key, null);
-    this.used += wanted;
-    return true;
-  }
-
-  private parse(key: string, text: string, tagged: boolean): NlpView {
     const doc = tagged ? nlp(text) : nlp.tokenize(text);
     doc.compute('root');
     this.docs.set(key, doc);
@@ -108,7 +58,7 @@ export class ScreenText {
 
   constructor(
     readonly mapped: MappedText,
-    readonly tables: ScanTables,
+    private readonly tables: ScanTables,
     readonly budget: NlpBudget,
   ) {}
 
