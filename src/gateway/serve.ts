@@ -206,6 +206,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
         upstream: describeUpstream(config.upstream),
         storage: redact(config.storage),
         rules: set.ruleCount,
+        screeningThreads: config.screening.threads,
         directory: set.relay.directory.counts,
         policy: describePolicy(config.policy),
       },
