@@ -2,6 +2,7 @@
 // It keeps each rule set it is asked to load until told to retire it, so messages in flight during a reload are
 // screened with the set that was current when their DATA ended.
 import { parentPort } from 'node:worker_threads';
+import { classify } from '../classifier/index.js';
 import { RuleFileError } from '../classifier/rules/rule-file-error.js';
 import { compileScreenSettings, ruleSummaries, screen, type ScreenSettings } from './screen.js';
 import { unscreenedProblem } from './screen-result.js';
@@ -11,6 +12,15 @@ if (parentPort === null) throw new Error('screening-worker.js runs only as a wor
 const port = parentPort;
 const sets = new Map<number, ScreenSettings>();
 
+/**
+ * Screened once after each load, before the thread says it is ready: the first message a fresh thread screens is
+ * otherwise ~15 times slower (24 ms against 1.5 ms, measured) while V8 compiles the classifier, and would count
+ * against screening.timeoutSeconds.
+ */
+const WARM_UP_TEXT =
+  'Hi Sam, please read pages 42 to 48 before Monday. The worksheet is on www.example.org/homework, and ' +
+  'questions can go to office@example.org or 01632 960000. Many thanks, Mr Jones';
+
 function reply(message: FromScreeningThread): void {
   port.postMessage(message);
 }
@@ -18,6 +28,7 @@ function reply(message: FromScreeningThread): void {
 function load(generation: number, input: Parameters<typeof compileScreenSettings>[0]): void {
   try {
     const settings = compileScreenSettings(input);
+    classify(WARM_UP_TEXT, settings.rules, { organisation: settings.organisation, thresholds: settings.thresholds });
     sets.set(generation, settings);
     reply({ type: 'loaded', generation, rules: ruleSummaries(settings), warnings: [...settings.rules.warnings] });
   } catch (error) {
