@@ -1,10 +1,13 @@
 // Reloads while running: a changed directory CSV or config applies to the next message without a restart, and a
-// broken config keeps the last good set.
+// broken config or rule file keeps the last good set (the rules are compiled again on the screening thread).
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import type { RunningGateway } from '../../../src/gateway/serve.js';
 import {
+  ADDRESSES,
+  TEST_RULES,
   createSetup,
   memoryLogger,
   rfc5322,
@@ -69,6 +72,42 @@ describe('relay: reload on file changes', () => {
     expect(replies.data).toMatch(/^250 2\.0\.0 Accepted and passed on/);
     expect(sink.messages[0]!.raw.toString()).toMatch(
       /^X-Chaperone-Verdict: tag; score=10; categories=contact-details\r\n/,
+    );
+  });
+
+  it('keeps screening with the last good rules when a rule file breaks, and screens with the fixed ones', async () => {
+    sink = await startSink();
+    setup = createSetup(sink.port);
+    const log = memoryLogger();
+    gateway = await startGateway(setup, log.logger, true);
+    const send = async (body: string) => {
+      const message = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Hi', body);
+      return (await sendMessage(gateway!.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], message)).data;
+    };
+    const rulesFile = join(setup.dir, 'rules', 'test.yaml');
+    const withHugs = {
+      ...TEST_RULES,
+      rules: [
+        ...TEST_RULES.rules,
+        {
+          ...TEST_RULES.rules[2],
+          id: 'test-hugs',
+          words: ['big hugs'],
+          examples: { flag: ['big hugs'], pass: ['hugs'] },
+        },
+      ],
+    };
+
+    writeFileSync(rulesFile, stringify({ ...withHugs, rules: [{ ...withHugs.rules[3], pattern: '(unclosed' }] }));
+    await waitFor(() => log.lines.some((l) => l.event === 'reload-failed'));
+    expect(String(log.lines.find((l) => l.event === 'reload-failed')!.error)).toMatch(/test\.yaml:\d+:\d+:/);
+    expect(await send('this is our little secret')).toMatch(/^250 2\.0\.0 Accepted and held/);
+
+    writeFileSync(rulesFile, stringify(withHugs));
+    await waitFor(() => gateway!.current().ruleCount === 4);
+    expect(await send('see you soon, big hugs')).toMatch(/^250 2\.0\.0 Accepted and passed on/);
+    expect(sink.messages.at(-1)!.raw.toString()).toMatch(
+      /^X-Chaperone-Verdict: tag; score=2; categories=suggestive\r\n/,
     );
   });
 });
