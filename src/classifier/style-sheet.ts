@@ -15,6 +15,16 @@ const HIDING_PROPERTIES = new Set([
   'margin-top', 'clip', 'text-indent',
 ]); // prettier-ignore
 
+/** Nested `@media`/`@supports` blocks read: deeper ones are skipped, so a hostile sheet cannot recurse deeply. */
+const MAX_AT_RULE_DEPTH = 4;
+/** A media query every screen matches, whatever its size. */
+const EVERY_SCREEN = /^@media\s+(?:only\s+)?(?:all|screen)(?:\s*,\s*(?:only\s+)?(?:all|screen))*$/i;
+
+/** Whether an at-rule's block applies to a reader on any screen: @media for every screen, or @supports. */
+function alwaysApplies(prelude: string): boolean {
+  return EVERY_SCREEN.test(prelude) || /^@supports[\s(]/i.test(prelude);
+}
+
 /** One simple selector: a tag, a class, an id, or a tag with one class or id. Anything more is not applied. */
 const SIMPLE_SELECTOR = /^([a-z][a-z0-9]*)?(?:([.#])([a-z0-9_-]+))?$/i;
 
@@ -44,24 +54,35 @@ export class StyleSheet {
     return this.rules.size;
   }
 
-  /** Reads the text of one <style> element. Rules inside @media and other at-rules are not applied. */
+  /**
+   * Reads the text of one <style> element. Rules inside `@media` blocks that match every screen (`all`, `screen`,
+   * `only screen`) and inside `@supports` are applied, since the reader sees them whatever the device; rules for print,
+   * speech or a range of sizes (a phone layout hiding a desktop column) are not, and nor are other at-rules.
+   */
   add(css: string): void {
     const room = MAX_STYLE_SHEET_CHARS - this.charsRead;
     if (room <= 0) return;
     const text = withoutComments(css.slice(0, room));
     this.charsRead += Math.min(css.length, room);
-    let at = 0;
-    while (at < text.length) {
+    this.addRules(text, 0, text.length, 0);
+  }
+
+  private addRules(text: string, from: number, to: number, depth: number): void {
+    let at = from;
+    while (at < to) {
       const open = text.indexOf('{', at);
-      if (open < 0) return;
+      if (open < 0 || open >= to) return;
       const prelude = text.slice(at, open).trim();
       if (prelude.startsWith('@') || prelude.includes('@')) {
-        at = afterBlock(text, open);
+        const end = Math.min(afterBlock(text, open), to);
+        if (depth < MAX_AT_RULE_DEPTH && alwaysApplies(prelude)) this.addRules(text, open + 1, end - 1, depth + 1);
+        at = end;
         continue;
       }
       const close = text.indexOf('}', open);
-      const body = text.slice(open + 1, close < 0 ? text.length : close);
-      at = close < 0 ? text.length : close + 1;
+      const bodyEnd = close < 0 || close > to ? to : close;
+      const body = text.slice(open + 1, bodyEnd);
+      at = bodyEnd + 1;
       const hiding = new Map([...declarations(body)].filter(([property]) => HIDING_PROPERTIES.has(property)));
       if (hiding.size > 0) this.keep(prelude, hiding);
     }

@@ -46,7 +46,18 @@ describe('hidden text', () => {
     expect(hiddenText(html).text).toBe('white on white\ngone\n\nxstill tiny');
   });
 
-  it('applies <style> rules with simple selectors, not those inside @media or with several steps', () => {
+  it('applies <style> rules inside @media for every screen and @supports, not print or size-dependent ones', () => {
+    const html =
+      '<style>@media screen{.s{display:none}} @media only screen, all { .a { font-size: 0 } }' +
+      ' @supports (display:grid){ @media all { .u{display:none} } } @media print{.p{display:none}}' +
+      ' @media screen and (max-width:600px){.m{display:none}}</style>' +
+      '<p>a <span class="s">one</span> b <span class="a">two</span> c <span class="u">three</span>' +
+      ' <span class="p">four</span> <span class="m">five</span></p>';
+    expect(htmlToText(html).text).toBe('a b c four five');
+    expect(hiddenText(html).text).toBe('one\n\ntwo\n\nthree');
+  });
+
+  it('applies <style> rules with simple selectors, not those inside size-dependent @media or with several steps', () => {
     const html =
       '<style>.h{display:none} p#k { color: white } @media (max-width:600px){.m{display:none}} div .d{display:none}</style>' +
       '<p>a <span class="x h">one</span> b <span class="m">two</span> <span class="d">three</span></p><p id="k">four</p>';

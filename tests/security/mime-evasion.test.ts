@@ -371,6 +371,8 @@ describe('HTML that shows one thing and says another', () => {
     ['a class', '.filler { display: none }', '<span class="note filler">x</span>'],
     ['a tag and class', 'span.f{font-size:0px}', '<span class="f">x</span>'],
     ['an id', '#f { color: #fff; }', '<span id="f">x</span>'],
+    ['a class inside @media screen', '@media only screen { .f { display: none } }', '<span class="f">x</span>'],
+    ['a class inside @supports', '@supports (display: none) { .f { opacity: 0 } }', '<span class="f">x</span>'],
     [
       'a tag (comments and @media rules around it)',
       '/* x */ @media print { p { color: red } } b {visibility:hidden}',
@@ -382,7 +384,7 @@ describe('HTML that shows one thing and says another', () => {
     expect(verdict.findings.some((f) => f.part === 'html' && /^Don't/.test(f.text))).toBe(true);
   });
 
-  it('does not apply a <style> rule inside @media or with a descendant selector', async () => {
+  it('does not apply a <style> rule inside a size-dependent @media or with a descendant selector', async () => {
     const css = '@media (max-width: 600px) { .m { display: none } } .wrap .d { display: none }';
     const html = `<style>${css}</style><div class="wrap"><p>Hello <span class="m">one</span> <span class="d">two</span></p></div>`;
     const verdict = await screen(message('Content-Type: text/html; charset=utf-8', html));
