@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
 import { COMMON_WORDS } from '../matchers/common-words.js';
-import { isUnderDomain, scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import {
+  isUnderDomain,
+  scanOnce,
+  withoutOverlaps,
+  type Detector,
+  type DetectorContext,
+  type DetectorHit,
+} from './types.js';
 import { MADE_UP } from './made-up.js';
 import { EVERYDAY_WEBMAIL_NAMES, isWebmailDomain, WEBMAIL_NAMES } from './webmail.js';
 
@@ -130,16 +137,4 @@ function providerHit(start: number, end: number, mailbox: string, domain: string
 function isMailboxName(name: string): boolean {
   if (name.length < 3 || COMMON_WORDS.has(name) || NOT_MAILBOXES.has(name)) return false;
   return /[a-z]/.test(name);
-}
-
-/** One hit per stretch of text ("my gmail: jo@gmail.com" is one address). */
-function withoutOverlaps(hits: DetectorHit[]): DetectorHit[] {
-  hits.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: DetectorHit[] = [];
-  for (const hit of hits) {
-    const last = kept[kept.length - 1];
-    if (last !== undefined && hit.start < last.end) continue;
-    kept.push(hit);
-  }
-  return kept;
 }

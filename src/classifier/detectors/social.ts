@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
 import { COMMON_WORDS } from '../matchers/common-words.js';
-import { scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { scanOnce, withoutOverlaps, type Detector, type DetectorContext, type DetectorHit } from './types.js';
 import { findLinks, linksIn } from './links.js';
 import { PLATFORMS, profileOfLink } from './platforms.js';
 import { MADE_UP } from './made-up.js';
@@ -291,16 +291,4 @@ function organisationHandles(accounts: readonly string[]): Set<string> {
     handles.add(profile ? profile.handle : value.replace(/^@/, ''));
   }
   return handles;
-}
-
-/** One hit per stretch of text: a link and the words around it are one account, not two. */
-function withoutOverlaps(hits: DetectorHit[]): DetectorHit[] {
-  hits.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: DetectorHit[] = [];
-  for (const hit of hits) {
-    const last = kept[kept.length - 1];
-    if (last !== undefined && hit.start < last.end) continue;
-    kept.push(hit);
-  }
-  return kept;
 }

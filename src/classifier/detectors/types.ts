@@ -25,6 +25,21 @@ export function scanOnce<T>(text: MappedText, context: DetectorContext, scan: (t
   return context.once === undefined ? scan(text) : context.once(scan, () => scan(text));
 }
 
+/**
+ * One hit per stretch of text, the longest where hits start together: "my gmail: jo@gmail.com" is one address, a
+ * link and the words around it are one account. Sorts `hits` in place.
+ */
+export function withoutOverlaps(hits: DetectorHit[]): DetectorHit[] {
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: DetectorHit[] = [];
+  for (const hit of hits) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && hit.start < last.end) continue;
+    kept.push(hit);
+  }
+  return kept;
+}
+
 export interface Detector<Options = unknown> {
   name: string;
   /** Checks a rule's `detector:` options when rules compile; parse() fills in defaults. */
