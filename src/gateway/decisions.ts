@@ -11,6 +11,7 @@ import {
 } from './hold-store.js';
 import type { Upstream } from './upstream.js';
 import { logHoldDecision, type HoldDecisionRecord, type Logger } from './logger.js';
+import { formatDateTime } from './review/time-format.js';
 import { addHeaders, ID_HEADER, VERDICT_HEADER } from './verdict-header.js';
 
 export { HoldNotFoundError, StateConflictError };
@@ -84,19 +85,11 @@ export class AlreadyDecidedError extends StateConflictError {
 }
 
 const TIME_OF_DAY = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const DAY_AND_TIME = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 
 /** "at 10:42" today (local time), else "on Tue 4 Mar 2025, 10:42". */
 function decidedWhen(at: Date, now: Date): string {
   const sameDay = at.toDateString() === now.toDateString();
-  return sameDay ? `at ${TIME_OF_DAY.format(at)}` : `on ${DAY_AND_TIME.format(at)}`;
+  return sameDay ? `at ${TIME_OF_DAY.format(at)}` : `on ${formatDateTime(at)}`;
 }
 
 export interface ReleaseOutcome {
