@@ -6,8 +6,6 @@ import { loadConfig } from './load.js';
 import { readRulePacks } from './rule-packs.js';
 import type { Config } from './schema.js';
 
-export { readPackFolder, shippedRulesDir } from './rule-packs.js';
-
 /** Compiles the shipped packs (rules.dirs, default the installation's rules/) with rules.local merged over them. */
 export async function loadRules(config: Config): Promise<CompiledRules> {
   const { shipped, local } = await readRulePacks(config);

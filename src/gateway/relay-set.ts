@@ -22,10 +22,13 @@ export interface RelaySet {
 
 export { installationRoot } from '../config/config-file.js';
 
-/** Loads a set; its rules are compiled by `screener` last, so nothing can fail after they are on the threads. */
-export async function loadRelaySet(configFile: string, screener: Screener): Promise<RelaySet> {
+/**
+ * Loads a set; its rules are compiled by `screener` last, so nothing can fail after they are on the threads.
+ * `loaded` is the config when the caller has just read it (at start, to set up the screener), so it is read once.
+ */
+export async function loadRelaySet(configFile: string, screener: Screener, loaded?: Config): Promise<RelaySet> {
   const file = resolve(configFile);
-  const { config } = await loadConfig(file);
+  const config = loaded ?? (await loadConfig(file)).config;
   const directory = await loadDirectory(config.directory);
   const envelope = envelopeRules(config);
   const ruleFolders = config.rules.dirs ?? [shippedRulesDir()];

@@ -130,6 +130,13 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
     }
   }
 
+  /** No new message uses the set; it is freed now, or by the last message still using it. */
+  function retireSet(set: RuleSetOnThreads): void {
+    set.retired = true;
+    set.inUse++;
+    release(set);
+  }
+
   function finish(message: QueuedMessage, result: ScreenResult): void {
     release(message.set);
     message.resolve(result);
@@ -251,9 +258,7 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
       try {
         [loaded] = (await Promise.all(replies)) as [Extract<FromScreeningThread, { type: 'loaded' }>];
       } catch (error) {
-        set.retired = true;
-        set.inUse++;
-        release(set);
+        retireSet(set);
         throw error;
       }
       const rules: ScreeningRules = { rules: loaded.rules, warnings: loaded.warnings };
@@ -278,10 +283,7 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
 
     retire(rules: ScreeningRules): void {
       const set = setOf.get(rules);
-      if (set === undefined || set.retired) return;
-      set.retired = true;
-      set.inUse++;
-      release(set);
+      if (set !== undefined && !set.retired) retireSet(set);
     },
 
     async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { classify } from '../classifier/index.js';
 import { RuleFileError } from '../classifier/rules/rule-file-error.js';
 import { compileScreenSettings, ruleSummaries, screen, type ScreenSettings } from './screen.js';
+import type { MessagePolicy } from './policy.js';
 import { unscreenedProblem } from './screen-result.js';
 import type { FromScreeningThread, ToScreeningThread } from './screening-messages.js';
 
@@ -41,7 +42,7 @@ function load(generation: number, input: Parameters<typeof compileScreenSettings
   }
 }
 
-async function screenOne(id: number, generation: number, raw: Uint8Array, policy: ToScreeningThreadPolicy) {
+async function screenOne(id: number, generation: number, raw: Uint8Array, policy: MessagePolicy) {
   const settings = sets.get(generation);
   const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const result =
@@ -53,8 +54,6 @@ async function screenOne(id: number, generation: number, raw: Uint8Array, policy
       : await screen(bytes, policy, settings);
   reply({ type: 'screened', id, result });
 }
-
-type ToScreeningThreadPolicy = Extract<ToScreeningThread, { type: 'screen' }>['policy'];
 
 port.on('message', (message: ToScreeningThread) => {
   switch (message.type) {

@@ -1,7 +1,7 @@
 // Runs the whole gateway: the SMTP relay, the review app and its scheduler, over one store and one upstream, with
 // reloads on SIGHUP or file changes and a drain on shutdown.
 import type { FastifyInstance } from 'fastify';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { createUpstream, describeUpstream } from './create-upstream.js';
 import type { HoldStore } from './hold-store.js';
@@ -95,14 +95,14 @@ function logSetWarnings(logger: Logger, set: RelaySet): void {
 }
 
 export async function serve(options: ServeOptions): Promise<RunningGateway> {
-  const started = await loadConfig(options.configFile);
+  const started = await loadConfig(resolve(options.configFile));
   const logger = options.logger ?? createLogger(started.config.log.level);
   const screener = createScreener(started.config, (reason) =>
     logger.error({ event: 'screening-thread-replaced', reason }, 'replaced a screening thread'),
   );
   let set: RelaySet;
   try {
-    set = await loadRelaySet(options.configFile, screener);
+    set = await loadRelaySet(options.configFile, screener, started.config);
   } catch (error) {
     await screener.close();
     throw error;

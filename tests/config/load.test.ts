@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
-import { loadRules, shippedRulesDir } from '../../src/config/load-rules.js';
+import { loadRules } from '../../src/config/load-rules.js';
+import { shippedRulesDir } from '../../src/config/rule-packs.js';
 import { RuleFileError } from '../../src/classifier/index.js';
 
 function configError(text: string, file = '/etc/chaperone/chaperone.yaml'): ConfigError {
