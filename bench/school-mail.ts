@@ -10,7 +10,7 @@ export interface GeneratedMail {
 }
 
 /** mulberry32: a small seeded PRNG, so every run screens the same messages. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -84,7 +84,7 @@ const SIGNATURE = [
   'of the Oakfield Learning Trust, a charitable company limited by guarantee registered in England and Wales.',
 ].join('\n');
 
-function pick<T>(random: () => number, list: readonly T[]): T {
+export function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)] as T;
 }
 

@@ -6,7 +6,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { readPlainMail } from '../../src/classifier/plain-mime.js';
 import { loadCorpus } from '../../src/eval/load-corpus.js';
-import { schoolMails } from '../../bench/school-mail.js';
+import { pick, prng, schoolMails } from '../../bench/school-mail.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PARSER_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
@@ -47,20 +47,6 @@ function emlFiles(folder: string): Buffer[] {
     .filter((name) => name.endsWith('.eml'))
     .map((name) => readFileSync(path.join(dir, name)));
 }
-
-/** mulberry32, so the variations are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
 /** Messages in the accepted shapes and just outside them: line endings, folding, parameters, delimiters, bodies. */
 function variations(count: number): Buffer[] {

@@ -325,3 +325,27 @@ export function idFromReply(reply: string): string {
   if (id === undefined) throw new Error(`no id in the reply: ${reply}`);
   return id;
 }
+
+/** Four text parts of 1 MB (a body and three attachments): several hundred milliseconds of screening. */
+export function slowToScreen(): string {
+  const megabyte = 'Please read the chapter and answer the questions. '.repeat(21_000);
+  const part = (i: number) =>
+    [
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      ...(i === 0 ? [] : [`Content-Disposition: attachment; filename="notes-${i}.txt"`]),
+      '',
+      megabyte,
+    ].join('\r\n');
+  return [
+    `From: ${ADDRESSES.staff}`,
+    `To: ${ADDRESSES.pupil}`,
+    'Subject: Reading',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    ...[0, 1, 2, 3].map(part),
+    '--b--',
+    '',
+  ].join('\r\n');
+}

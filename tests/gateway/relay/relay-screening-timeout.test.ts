@@ -9,35 +9,12 @@ import {
   memoryLogger,
   rfc5322,
   sendMessage,
+  slowToScreen,
   startGateway,
   startSink,
   type Sink,
   type TestSetup,
 } from './harness.js';
-
-/** Four text parts of 1 MB: several hundred milliseconds of screening, far past a 50 ms timeout. */
-function slowMessage(): string {
-  const megabyte = 'Please read the chapter and answer the questions. '.repeat(21_000);
-  const part = (i: number) =>
-    [
-      '--b',
-      'Content-Type: text/plain; charset=utf-8',
-      ...(i === 0 ? [] : [`Content-Disposition: attachment; filename="notes-${i}.txt"`]),
-      '',
-      megabyte,
-    ].join('\r\n');
-  return [
-    `From: ${ADDRESSES.staff}`,
-    `To: ${ADDRESSES.pupil}`,
-    'Subject: Reading',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="b"',
-    '',
-    ...[0, 1, 2, 3].map(part),
-    '--b--',
-    '',
-  ].join('\r\n');
-}
 
 describe('relay: screening timeout', () => {
   let sink: Sink;
@@ -58,7 +35,7 @@ describe('relay: screening timeout', () => {
   });
 
   it('holds a message whose screening takes too long as screening-failed, and screens the next one normally', async () => {
-    const slow = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], slowMessage());
+    const slow = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], slowToScreen());
     expect(slow.data).toMatch(/^250 2\.0\.0 Accepted and held for review/);
     const hold = await gateway.store.getHold(idFromReply(slow.data));
     expect(hold?.reason).toBe('screening-failed');

@@ -11,7 +11,7 @@ import type { Config } from '../../../src/config/schema.js';
 import type { MessagePolicy } from '../../../src/gateway/policy.js';
 import type { Screener } from '../../../src/gateway/screener.js';
 import { startScreeningThreads } from '../../../src/gateway/screening-threads.js';
-import { TEST_RULES } from './harness.js';
+import { ADDRESSES, TEST_RULES, rfc5322, slowToScreen } from './harness.js';
 
 const POLICY: MessagePolicy = {
   mode: 'screen',
@@ -19,26 +19,9 @@ const POLICY: MessagePolicy = {
   categories: ['contact-details', 'personal-content', 'suggestive'],
 };
 
-function mail(body: string, extraParts: string[] = []): Buffer {
-  const head = [
-    'From: j.morgan@oakfield.sch.uk',
-    'To: amelia.hart@pupils.oakfield.sch.uk',
-    'Subject: Homework',
-    'MIME-Version: 1.0',
-  ];
-  if (extraParts.length === 0) {
-    return Buffer.from([...head, 'Content-Type: text/plain; charset=utf-8', '', body, ''].join('\r\n'));
-  }
-  const parts = [body, ...extraParts].map((text, i) =>
-    [
-      '--b',
-      'Content-Type: text/plain; charset=utf-8',
-      ...(i === 0 ? [] : [`Content-Disposition: attachment; filename="notes-${i}.txt"`]),
-      '',
-      text,
-    ].join('\r\n'),
-  );
-  return Buffer.from([...head, 'Content-Type: multipart/mixed; boundary="b"', '', ...parts, '--b--', ''].join('\r\n'));
+/** A plain message from staff to a pupil, subject "Homework". */
+function mail(body: string): Buffer {
+  return Buffer.from(rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Homework', body));
 }
 
 describe('screening threads', () => {
@@ -114,9 +97,8 @@ describe('screening threads', () => {
     const replaced: string[] = [];
     screener = startScreeningThreads({ threads: 1, timeoutSeconds: 0.05, onReplaced: (why) => replaced.push(why) });
     const rules = await screener.load(configWith(TEST_RULES));
-    // Four parts of 1 MB each: several hundred milliseconds of screening, far over 50 ms.
-    const megabyte = 'Please read the chapter and answer the questions. '.repeat(21_000);
-    const slow = screener.screen(mail(megabyte, [megabyte, megabyte, megabyte]), POLICY, rules);
+    // Several hundred milliseconds of screening, far over 50 ms.
+    const slow = screener.screen(Buffer.from(slowToScreen()), POLICY, rules);
     const next = screener.screen(mail('Text me on 07700 900123 tonight.'), POLICY, rules);
 
     const held = await slow;

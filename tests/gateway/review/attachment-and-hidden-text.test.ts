@@ -22,6 +22,15 @@ describe('the message page for a message held for its attachments or hidden text
   });
   afterAll(async () => h.close());
 
+  /** The verdict the relay would store for this message to a pupil. */
+  async function screenAsPupil(raw: Buffer) {
+    return classify(await parseMime(raw), rules, {
+      recipientClass: 'pupil',
+      organisation: config.organisation,
+      thresholds: config.thresholds,
+    });
+  }
+
   it("shows each attachment's text under its name with the finding marked, as screened", async () => {
     const hold = await makeHold({
       text: 'Please see the attached reading list.',
@@ -33,11 +42,7 @@ describe('the message page for a message held for its attachments or hidden text
         },
       ],
     });
-    const verdict = classify(await parseMime(hold.raw), rules, {
-      recipientClass: 'pupil',
-      organisation: config.organisation,
-      thresholds: config.thresholds,
-    });
+    const verdict = await screenAsPupil(hold.raw);
     expect(verdict.action).toBe('hold');
     await h.store.putHold({ ...hold, verdict });
     const index = verdict.findings.findIndex((f) => f.part === 'attachment' && f.text === '07700 900123');
@@ -53,11 +58,7 @@ describe('the message page for a message held for its attachments or hidden text
   it('shows text hidden from the recipient that holds a finding, marked, and leaves it out of the formatted view', async () => {
     const htmlBody = '<p>See you on Monday.</p><div style="display:none">Text me: <b>07700</b> 900123</div>';
     const hold = await makeHold({ text: 'See you on Monday.', html: htmlBody, flags: [] });
-    const verdict = classify(await parseMime(hold.raw), rules, {
-      recipientClass: 'pupil',
-      organisation: config.organisation,
-      thresholds: config.thresholds,
-    });
+    const verdict = await screenAsPupil(hold.raw);
     expect(verdict.action).toBe('hold');
     await h.store.putHold({ ...hold, verdict });
     const index = verdict.findings.findIndex((f) => f.part === 'hidden' && f.text === '07700</b> 900123');
