@@ -6,7 +6,7 @@ import { classify } from '../classifier/index.js';
 import { RuleFileError } from '../classifier/rules/rule-file-error.js';
 import { compileScreenSettings, ruleSummaries, screen, type ScreenSettings } from './screen.js';
 import type { MessagePolicy } from './policy.js';
-import { unscreenedProblem } from './screen-result.js';
+import { unscreenedProblem, type ScreenResult } from './screen-result.js';
 import type { FromScreeningThread, ToScreeningThread } from './screening-messages.js';
 
 if (parentPort === null) throw new Error('screening-worker.js runs only as a worker thread of the relay');
@@ -52,7 +52,22 @@ async function screenOne(id: number, generation: number, raw: Uint8Array, policy
           `rule set ${generation} is not loaded on the screening thread`,
         )
       : await screen(bytes, policy, settings);
-  reply({ type: 'screened', id, result });
+  reply({ type: 'screened', id, result: withoutUnusedParts(result) });
+}
+
+/**
+ * A clean verdict (nothing found, no problem) is only ever relayed, and the relay never reads its parts: they are
+ * left out of the reply rather than copied across threads (a 3 KB message's parts are ~4.7 KB of the ~4.8 KB
+ * reply, and cloning them cost ~8 us a message, measured). Anything held or tagged keeps them for the review app.
+ */
+function withoutUnusedParts(result: ScreenResult): ScreenResult {
+  const { verdict } = result;
+  const clean =
+    result.problem === undefined &&
+    verdict.action === 'pass' &&
+    verdict.findings.length === 0 &&
+    verdict.problems.length === 0;
+  return clean ? { ...result, verdict: { ...verdict, parts: [] } } : result;
 }
 
 port.on('message', (message: ToScreeningThread) => {

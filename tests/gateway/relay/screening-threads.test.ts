@@ -61,9 +61,13 @@ describe('screening threads', () => {
     expect(flagged.verdict.action).toBe('hold');
     expect(flagged.verdict.findings.map((f) => [f.rule, f.text])).toEqual([['test-personal-mobile', '07700 900123']]);
     expect(flagged.subject).toBe('Homework');
+    // The review app shows a held message's parts, so they come back with its verdict.
+    expect(flagged.verdict.parts.map((p) => p.kind)).toContain('body');
 
     const clean = await screener.screen(mail('Please read chapter 4 for Monday.'), POLICY, rules);
     expect(clean.verdict.action).toBe('pass');
+    // Nothing reads a clean message's parts: they are not copied back from the thread.
+    expect(clean.verdict.parts).toEqual([]);
   });
 
   it('rejects a rule pack with a mistake with the same file:line:column error as the main thread gives', async () => {
