@@ -41,6 +41,9 @@ function lineBreakOf(raw: Buffer): string {
 function withoutFields(raw: Buffer, names: readonly string[]): Buffer {
   const end = headerBlockEnd(raw);
   const header = raw.subarray(0, end).toString('latin1');
+  // Nearly every message has none of these fields: one search of the block spares splitting it into lines.
+  const lowerHeader = header.toLowerCase();
+  if (!names.some((name) => lowerHeader.includes(name.toLowerCase()))) return raw;
   const lowered = names.map((n) => `${n.toLowerCase()}:`);
   const lines = header.split(/(?<=\n)/);
   let dropping = false;
