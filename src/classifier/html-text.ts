@@ -52,20 +52,6 @@ interface Span {
  * they read whole; it is screened on its own as a 'hidden' part (hidden-text.ts).
  */
 export function htmlToText(html: string): MappedText {
-  if (lastRendered !== undefined && lastRendered.html === html) return lastRendered.rendered;
-  const rendered = renderHtml(html);
-  lastRendered = html.length <= MAX_REMEMBERED_HTML_CHARS ? { html, rendered } : undefined;
-  return rendered;
-}
-
-/**
- * The last HTML rendered, with its rendering: a message's HTML is rendered once to cut it into parts and again to
- * screen its body part, and the second time costs nothing. Only HTML up to this size is kept between calls.
- */
-const MAX_REMEMBERED_HTML_CHARS = 128 * 1024;
-let lastRendered: { html: string; rendered: MappedText } | undefined;
-
-function renderHtml(html: string): MappedText {
   const out = new MappedTextBuilder(html.length);
   const styled = new HiddenElements();
   let hiddenDepth = 0;
