@@ -19,7 +19,7 @@ import {
   MAX_NLP_SENTENCES,
   screenedText,
 } from '../src/classifier/classify.js';
-import { extractParts } from '../src/classifier/extract-parts.js';
+import { extractPartsToScreen } from '../src/classifier/extract-parts.js';
 import { NlpBudget, ScreenText } from '../src/classifier/matchers/screen-text.js';
 import { timeRules, timingTable } from '../src/cli/output/rule-timing.js';
 import { loadRules } from '../src/config/load-rules.js';
@@ -157,9 +157,9 @@ function phraseGating(inputs: readonly MessageInput[], options: ClassifyOptions)
 function countSentencesRead(input: MessageInput, rules: CompiledRules, options: ClassifyOptions): number {
   const budget = new NlpBudget(MAX_NLP_SENTENCES);
   const context = { organisation: options.organisation ?? DEFAULT_ORGANISATION, limit: MAX_FINDINGS_PER_RULE };
-  for (const part of extractParts(input)) {
+  for (const { part, rendering } of extractPartsToScreen(input)) {
     if (part.kind === 'quoted') continue;
-    const screen = new ScreenText(screenedText(part).mapped, rules.tables, budget);
+    const screen = new ScreenText(screenedText(part, rendering).mapped, rules.tables, budget);
     for (const rule of rules.rules) rule.matcher.find(screen, context);
   }
   return budget.used;

@@ -2,13 +2,14 @@
 // Synchronous and pure; every piece of work on the message is bounded by a named constant below.
 
 import { excepted, isNegated, severityInContext } from './context.js';
-import { extractParts } from './extract-parts.js';
+import { extractPartsToScreen, type PartToScreen } from './extract-parts.js';
 import { hiddenText } from './hidden-text.js';
 import { htmlToText } from './html-text.js';
 import { compose, toOriginalSpan, type MappedText } from './mapped-text.js';
 import type { MatchContext } from './matchers/matcher.js';
 import { NlpBudget, ScreenText, type ScanTables } from './matchers/screen-text.js';
 import { normalise } from './normalise.js';
+import { renderedSlice } from './rendered-slice.js';
 import type { CompiledRule, CompiledRules } from './rules/compile.js';
 import { actionFor, repeatKey, scoreFindings, totalScore, type UnscoredFinding } from './score.js';
 import {
@@ -53,52 +54,47 @@ export function classifyWith(
   const categories = new Set(options.categories ?? CATEGORIES);
   const organisation = options.organisation ?? DEFAULT_ORGANISATION;
   const problems = [...(input.problems ?? [])];
-  const parts = partsOf(input, problems);
+  const toScreen = partsOf(input, problems);
+  const parts = toScreen.map(({ part }) => part);
   const active = rules.filter((r) => r.recipients.has(recipientClass) && categories.has(r.category));
   const budget = new NlpBudget(MAX_NLP_SENTENCES);
   const found: UnscoredFinding[] = [];
 
-  // Plain-text parts' screened texts with their rules' outcomes, for HTML alternatives that repeat them. Found by
+  // Plain-text parts' texts as read, with their rules' outcomes, for HTML alternatives that repeat them. Found by
   // comparing texts (a message has a handful of parts), not by hashing them.
-  const screenedAlternatives: { text: string; outcomes: RuleOutcomes }[] = [];
+  const readAlternatives: { text: string; outcomes: RuleOutcomes }[] = [];
   const hasAlternatives = parts.some((p) => p.source === 'html') && parts.some((p) => p.source === 'text');
+  const context = { organisation, limit: MAX_FINDINGS_PER_RULE };
 
-  parts.forEach((part, partIndex) => {
+  toScreen.forEach(({ part, rendering }, partIndex) => {
     if (part.kind === 'quoted') return;
     const applicable = active.filter((rule) => appliesToPart(rule, part));
     if (applicable.length === 0) return;
-    const screened = attempt(() => screenedText(part), problems, `The ${describePart(part)} could not be read`);
-    if (!screened) return;
-    const { mapped, truncated } = screened;
-    if (truncated) {
+    const unreadable = `The ${describePart(part)} could not be read`;
+    const read = attempt(() => readText(part, rendering), problems, unreadable);
+    if (!read) return;
+    // Decided before normalising: an HTML alternative that reads as its plain text is neither normalised nor screened
+    // again for the rules already run on it (see raiseProblems).
+    const earlier =
+      hasAlternatives && part.source === 'html'
+        ? readAlternatives.find((a) => a.text === read.text)?.outcomes
+        : undefined;
+    const toRun = earlier ? applicable.filter((rule) => !earlier.has(rule)) : applicable;
+    const mapped = toRun.length > 0 ? attempt(() => normalisedText(read), problems, unreadable) : undefined;
+    if (toRun.length > 0 && !mapped) return;
+    if (read.truncated) {
       problems.push(
         `The ${describePart(part)} is too long to check in full (over ${MAX_SCREENED_CHARS_PER_PART.toLocaleString('en-GB')} characters); only the start was checked, so a person should read it.`,
       );
     }
-    const screen = new ScreenText(mapped, tables, budget);
-    const context = { organisation, limit: MAX_FINDINGS_PER_RULE };
-    const alreadyScreened =
-      hasAlternatives && part.source === 'html'
-        ? screenedAlternatives.find((a) => a.text === mapped.text)?.outcomes
-        : undefined;
+    const screen = mapped && new ScreenText(mapped, tables, budget);
     const outcomes: RuleOutcomes | undefined = hasAlternatives && part.source === 'text' ? new Map() : undefined;
     for (const rule of applicable) {
-      const earlier = alreadyScreened?.get(rule);
-      if (earlier !== undefined) {
-        raiseProblems(problems, earlier, rule, part);
-        continue;
-      }
-      const outcome: RuleOutcome = { limitHit: false };
-      try {
-        found.push(...findingsOf(rule, screen, part, partIndex, context, outcome));
-      } catch (error) {
-        // A fault of ours in one rule must neither pass the message unscreened nor stop the other rules.
-        outcome.error = (error as Error).message;
-      }
+      const outcome = earlier?.get(rule) ?? runRule(rule, screen!, part, partIndex, context, found);
       raiseProblems(problems, outcome, rule, part);
       if (outcomes) outcomes.set(rule, outcome);
     }
-    if (outcomes) screenedAlternatives.push({ text: mapped.text, outcomes });
+    if (outcomes) readAlternatives.push({ text: read.text, outcomes });
   });
   if (budget.exhausted) {
     problems.push(
@@ -121,8 +117,8 @@ export function classifyWith(
 }
 
 /** The message's parts; a fault of ours in cutting them holds the message rather than throwing. */
-function partsOf(input: MessageInput, problems: string[]): MessagePart[] {
-  return attempt(() => extractParts(input), problems, 'The message could not be cut into parts') ?? [];
+function partsOf(input: MessageInput, problems: string[]): PartToScreen[] {
+  return attempt(() => extractPartsToScreen(input), problems, 'The message could not be cut into parts') ?? [];
 }
 
 function attempt<T>(step: () => T, problems: string[], what: string): T | undefined {
@@ -144,15 +140,63 @@ export function appliesToPart(rule: CompiledRule, part: MessagePart): boolean {
   return rule.parts.has(part.kind) || (BODY_LIKE.has(part.kind) && rule.parts.has('body'));
 }
 
-/** A part's text as the matchers read it: rendered (HTML), normalised, cut at the screening bound. */
-export function screenedText(part: MessagePart): { mapped: MappedText; truncated: boolean } {
+/**
+ * A part's text as the matchers read it: rendered (HTML), normalised, cut at the screening bound. `rendering` is the
+ * whole HTML body's (extractPartsToScreen); without it an HTML-sourced part is rendered from its own source.
+ */
+export function screenedText(part: MessagePart, rendering?: MappedText): { mapped: MappedText; truncated: boolean } {
+  const read = readText(part, rendering);
+  return { mapped: normalisedText(read), truncated: read.truncated };
+}
+
+/** A part's text as its reader reads it, before normalising: what the rules' outcomes depend on. */
+interface ReadText {
+  text: string;
+  /** For an HTML-sourced part, the map of `text` to offsets in the part's text (made when it is normalised). */
+  rendered?: () => MappedText;
+  truncated: boolean;
+}
+
+function readText(part: MessagePart, rendering: MappedText | undefined): ReadText {
   const truncated = part.text.length > MAX_SCREENED_CHARS_PER_PART;
-  const text = truncated ? part.text.slice(0, MAX_SCREENED_CHARS_PER_PART) : part.text;
+  const length = truncated ? MAX_SCREENED_CHARS_PER_PART : part.text.length;
   // HTML-sourced parts (the html body, and signatures or quotes cut from HTML) are rendered before reading;
   // a hidden part is read for the text its reader cannot see.
-  if (part.source !== 'html') return { mapped: normalise(text), truncated };
-  const rendered = part.kind === 'hidden' ? hiddenText(text) : htmlToText(text);
-  return { mapped: compose(normalise(rendered.text), rendered), truncated };
+  if (part.source !== 'html') return { text: part.text.slice(0, length), truncated };
+  if (rendering !== undefined) {
+    const { text, mapped } = renderedSlice(rendering, { start: part.offset, end: part.offset + length });
+    return { text, rendered: mapped, truncated };
+  }
+  const rendered = renderOwnSource(part, part.text.slice(0, length));
+  return { text: rendered.text, rendered: () => rendered, truncated };
+}
+
+function renderOwnSource(part: MessagePart, html: string): MappedText {
+  return part.kind === 'hidden' ? hiddenText(html) : htmlToText(html);
+}
+
+function normalisedText(read: ReadText): MappedText {
+  const normalised = normalise(read.text);
+  return read.rendered ? compose(normalised, read.rendered()) : normalised;
+}
+
+/** Runs one rule on one part: its findings go into `found`, what else it raised into the outcome. */
+function runRule(
+  rule: CompiledRule,
+  screen: ScreenText,
+  part: MessagePart,
+  partIndex: number,
+  context: MatchContext,
+  found: UnscoredFinding[],
+): RuleOutcome {
+  const outcome: RuleOutcome = { limitHit: false };
+  try {
+    found.push(...findingsOf(rule, screen, part, partIndex, context, outcome));
+  } catch (error) {
+    // A fault of ours in one rule must neither pass the message unscreened nor stop the other rules.
+    outcome.error = (error as Error).message;
+  }
+  return outcome;
 }
 
 function findingsOf(
@@ -208,17 +252,21 @@ interface RuleOutcome {
 type RuleOutcomes = Map<CompiledRule, RuleOutcome>;
 
 /**
- * Why an HTML part whose screened text equals a plain-text part's screened text need not run the rules the plain-text
- * part ran: a matcher's spans depend only on the screened text (ScreenText.text; detectors read MappedText.text, not
- * its map), the shared scan tables, the per-message match context and the message's NLP budget, whose documents are
- * cached by sentence text, so asking again for a sentence the plain-text part asked for neither spends budget nor
- * changes the answer. The same rule on the same text therefore gives the same spans, kept or dropped by negation,
- * `unless` and `context` alike (those read the same ScreenText), with the same severity and the same normalised
- * text. A finding's repeat key (score.ts) is its rule and its normalised text (normalised is only left out when it
- * equals the lower-cased text), so every finding the HTML part would give is a repeat of one from a 'text' part and
+ * Why an HTML part that reads as a plain-text part does (ReadText.text: rendered, before normalising, both cut where
+ * they are screened) is neither normalised nor run through the rules the plain-text part ran. normalise() reads
+ * nothing but the text, so both parts would get the same screened text; only the maps back to their sources differ.
+ * A matcher's spans depend only on the screened text (ScreenText.text; detectors read MappedText.text, not its map),
+ * the shared scan tables, the per-message match context and the message's NLP budget, whose documents are cached by
+ * sentence text, so asking again for a sentence the plain-text part asked for neither spends budget nor changes the
+ * answer. The same rule on the same text therefore gives the same spans, kept or dropped by negation, `unless` and
+ * `context` alike (those read the same ScreenText), with the same severity and the same normalised text. A finding's
+ * repeat key (score.ts) is its rule and its normalised text (normalised is only left out when it equals the
+ * lower-cased text), so every finding the HTML part would give is a repeat of one from a 'text' part and
  * withoutAlternativeRepeats would drop it. What the run would add besides findings, the problems, are raised again
  * from the plain-text part's outcome, in the HTML part's words and in the same order. Rules that apply to the HTML
- * part but did not run on the plain-text part (appliesToPart differs by part kind) still run.
+ * part but did not run on the plain-text part (appliesToPart differs by part kind) still run. A part over
+ * MAX_SCREENED_CHARS_PER_PART is compared as cut there (its start is all either part screens), and raises its own
+ * truncation problem whether or not it is screened again.
  */
 function raiseProblems(problems: string[], outcome: RuleOutcome, rule: CompiledRule, part: MessagePart): void {
   if (outcome.limitHit) {

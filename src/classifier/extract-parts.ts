@@ -8,8 +8,10 @@ import type { MessageInput, MessagePart, PartKind, SourceKind } from './types.js
 import { findQuotedRegions, type TextRegion } from './extract-quoted.js';
 import { findSignatureStart } from './extract-signature.js';
 import { HiddenElements } from './hidden-style.js';
+import { hiddenText } from './hidden-text.js';
 import { HIDDEN, htmlToText, MAX_HTML_DEPTH } from './html-text.js';
 import { toOriginalSpan, type MappedText } from './mapped-text.js';
+import { renderedRange } from './rendered-slice.js';
 
 /** Between attached texts in their joined source: a paragraph break, so no phrase runs from one into the next. */
 const ATTACHED_SEPARATOR = '\n\n';
@@ -32,11 +34,24 @@ export function partSources(input: MessageInput | string): Record<SourceKind, st
 
 /** The message's parts in reading order; each part's text is sources[source].slice(offset, offset + text.length). */
 export function extractParts(input: MessageInput | string): MessagePart[] {
+  return extractPartsToScreen(input).map(({ part }) => part);
+}
+
+/** A part, and for a part cut from HTML the rendering of the whole HTML body it is read from (see rendered-slice.ts). */
+export interface PartToScreen {
+  part: MessagePart;
+  /** What the reader sees of the whole HTML body; for a 'hidden' part, the text they cannot see (hiddenText). */
+  rendering?: MappedText;
+}
+
+/** extractParts, with the HTML body's renderings made while cutting it, so it is rendered only once per message. */
+export function extractPartsToScreen(input: MessageInput | string): PartToScreen[] {
   const sources = partSources(input);
   const parts: MessagePart[] = [];
   pushTrimmed(parts, 'subject', 'subject', sources.subject, 0, sources.subject.length);
   if (sources.text !== '') parts.push(...textParts(sources.text));
-  if (sources.html !== '') parts.push(...htmlParts(sources.html));
+  const html = sources.html === '' ? undefined : htmlParts(sources.html);
+  if (html) parts.push(...html.parts);
   let offset = 0;
   for (const name of typeof input === 'string' ? [] : (input.attachmentNames ?? [])) {
     pushTrimmed(parts, 'attachment-name', 'attachments', sources.attachments, offset, offset + name.length);
@@ -49,7 +64,12 @@ export function extractParts(input: MessageInput | string): MessagePart[] {
     if (parts.length > from) parts[from]!.name = name;
     offset += text.length + ATTACHED_SEPARATOR.length;
   }
-  return parts;
+  // Hidden text is rendered only for a message that has some (hidden parts are rare).
+  const hidden = html?.parts.some((p) => p.kind === 'hidden') ? hiddenText(sources.html) : undefined;
+  return parts.map((part) => {
+    if (part.source !== 'html' || html === undefined) return { part };
+    return { part, rendering: part.kind === 'hidden' ? hidden : html.rendered };
+  });
 }
 
 // ---- text/plain ----
@@ -86,7 +106,7 @@ interface MarkedRegion {
   region: TextRegion;
 }
 
-function htmlParts(html: string): MessagePart[] {
+function htmlParts(html: string): { parts: MessagePart[]; rendered: MappedText } {
   const { regions: marked, hiddenTextAt } = markedHtmlRegions(html);
   // Quote headers written as text (Outlook desktop's "From: ... Sent: ..." block) are found in the rendered text.
   const rendered = htmlToText(html);
@@ -120,7 +140,7 @@ function htmlParts(html: string): MessagePart[] {
   for (const { region } of screened) {
     if (anyWithin(hiddenTextAt, region)) regions.push({ kind: 'hidden', region });
   }
-  return toParts(regions, 'html', html);
+  return { parts: toParts(regions, 'html', html), rendered };
 }
 
 /** Whether a sorted list of offsets has one in [region.start, region.end). */
@@ -225,22 +245,10 @@ function htmlSignatureStart(rendered: MappedText, region: TextRegion): number | 
   return start === undefined ? undefined : rendered.starts[from + start];
 }
 
-/** The rendered text whose source lies in `region` (rendering is monotone, so it is one slice), and where it starts. */
+/** The rendered text whose source lies in `region`, and where it starts. */
 function renderedText(rendered: MappedText, region: TextRegion): { text: string; from: number } {
-  const from = firstRenderedAtOrAfter(rendered, region.start);
-  const to = firstRenderedAtOrAfter(rendered, region.end);
+  const { from, to } = renderedRange(rendered, region);
   return { text: rendered.text.slice(from, to), from };
-}
-
-function firstRenderedAtOrAfter(rendered: MappedText, offset: number): number {
-  let low = 0;
-  let high = rendered.text.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (rendered.starts[middle]! < offset) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function sourceSpan(rendered: MappedText, region: TextRegion): TextRegion {

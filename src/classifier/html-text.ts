@@ -24,6 +24,8 @@ const CELL = new Set(['td', 'th']);
 
 const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
 const NON_SPACE = /[^ \t\n\r\f]/;
+/** Inside <pre>: a line break (CRLF and a lone CR count as one, as in the HTML input stream), or a run of a line. */
+const PRE_PIECE = /\r\n?|\n|[^\r\n]+/g;
 /**
  * Elements open at once. htmlparser2's open-element stack makes each open tag cost its depth, so 300,000 unclosed
  * <b> tags took 26 s; browsers stop nesting at 512 too (Blink's HTML parser tree-depth limit).
@@ -31,6 +33,8 @@ const NON_SPACE = /[^ \t\n\r\f]/;
 export const MAX_HTML_DEPTH = 512;
 const TAG_OR_TEXT = /<[^>]*>?|[^<]+/g;
 
+/** The newline a browser drops straight after <pre> (CRLF and a lone CR are one newline in HTML). */
+const LEADING_NEWLINE = /^(?:\r\n?|\n)/;
 /** Whitespace a browser collapses that the fast path cannot pass through as it stands. */
 const HARD_WHITESPACE = /[\t\n\r\f]| {2}/;
 /** Link targets that carry contact details a reader can follow even when the link text hides them. */
@@ -42,31 +46,21 @@ interface Span {
 }
 
 /**
- * The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed, entities decoded.
+ * The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed (kept inside <pre>, as
+ * browsers keep it: a "--" signature delimiter stays on a line of its own), entities decoded.
  * Text styled out of sight (hidden-style.ts) is left out, so filler the reader cannot see does not split a phrase
  * they read whole; it is screened on its own as a 'hidden' part (hidden-text.ts).
  */
 export function htmlToText(html: string): MappedText {
-  if (lastRendered !== undefined && lastRendered.html === html) return lastRendered.rendered;
-  const rendered = renderHtml(html);
-  lastRendered = html.length <= MAX_REMEMBERED_HTML_CHARS ? { html, rendered } : undefined;
-  return rendered;
-}
-
-/**
- * The last HTML rendered, with its rendering: a message's HTML is rendered once to cut it into parts and again to
- * screen its body part, and the second time costs nothing. Only HTML up to this size is kept between calls.
- */
-const MAX_REMEMBERED_HTML_CHARS = 128 * 1024;
-let lastRendered: { html: string; rendered: MappedText } | undefined;
-
-function renderHtml(html: string): MappedText {
   const out = new MappedTextBuilder(html.length);
   const styled = new HiddenElements();
   let hiddenDepth = 0;
   let pendingSpace = -1; // source offset of the whitespace to render as one space before the next word
   let pendingBreaks = 0;
   let breakSpan: Span = { start: 0, end: 0 };
+  let preDepth = 0;
+  // A newline straight after a <pre> start tag is not shown (HTML tree construction drops it).
+  let justOpenedPre = false;
   let link: { href: string; span: Span; text: string } | undefined;
 
   const tagSpan = (): Span => ({ start: parser.startIndex, end: Math.min(html.length, parser.endIndex + 1) });
@@ -74,7 +68,18 @@ function renderHtml(html: string): MappedText {
   const lineBreak = (count: number, forced: boolean): void => {
     if (out.size === 0 || hiddenDepth > 0) return;
     if (pendingBreaks === 0) breakSpan = tagSpan();
-    pendingBreaks = forced ? Math.min(2, pendingBreaks + count) : Math.max(pendingBreaks, count);
+    // A <br> adds a line up to a blank one, and never takes away lines a <pre> asked for.
+    pendingBreaks = forced
+      ? Math.max(pendingBreaks, Math.min(2, pendingBreaks + count))
+      : Math.max(pendingBreaks, count);
+    pendingSpace = -1;
+  };
+
+  // Each line break inside <pre> is shown, however many; a block ending after one adds no further line.
+  const preLineBreak = (start: number, end: number): void => {
+    if (out.size === 0) return;
+    if (pendingBreaks === 0) breakSpan = { start, end };
+    pendingBreaks++;
     pendingSpace = -1;
   };
 
@@ -119,11 +124,28 @@ function renderHtml(html: string): MappedText {
     }
   };
 
+  const addPreText = (text: string, start: number, end: number): void => {
+    const aligned = text.length === end - start;
+    if (link !== undefined) link.text += text;
+    for (const piece of matchesOf(PRE_PIECE, text)) {
+      const at = aligned ? start + piece.index : start;
+      if (piece[0].startsWith('\r') || piece[0] === '\n') {
+        preLineBreak(at, aligned ? at + piece[0].length : end);
+        continue;
+      }
+      beforeWord();
+      if (aligned) out.emitAligned(piece[0], at);
+      else out.emit(piece[0], start, end);
+    }
+  };
+
   let depth = 0;
   let stoppedAt = -1;
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        justOpenedPre = name === 'pre';
+        if (name === 'pre') preDepth++;
         if (++depth > MAX_HTML_DEPTH && stoppedAt < 0) {
           stoppedAt = parser.endIndex + 1;
           parser.pause();
@@ -138,6 +160,8 @@ function renderHtml(html: string): MappedText {
         }
       },
       onclosetag(name) {
+        justOpenedPre = false;
+        if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
         depth--;
         if (styled.close() || HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
@@ -156,9 +180,20 @@ function renderHtml(html: string): MappedText {
       },
       ontext(text) {
         styled.text(text);
+        const end = Math.min(html.length, parser.endIndex + 1);
+        let start = parser.startIndex;
+        let shown = text;
+        if (justOpenedPre) {
+          justOpenedPre = false;
+          const dropped = LEADING_NEWLINE.exec(text)?.[0].length ?? 0;
+          shown = text.slice(dropped);
+          if (shown.length === 0) return;
+          if (text.length === end - start) start += dropped;
+        }
         // Space too small or faint to see still parts words (email layouts set font-size:0 between columns).
-        if (hiddenDepth > 0 || (styled.textHidden && NON_SPACE.test(text))) return;
-        addText(text, parser.startIndex, Math.min(html.length, parser.endIndex + 1));
+        if (hiddenDepth > 0 || (styled.textHidden && NON_SPACE.test(shown))) return;
+        if (preDepth > 0 && stoppedAt < 0) addPreText(shown, start, end);
+        else addText(shown, start, end);
       },
     },
     { decodeEntities: true },
