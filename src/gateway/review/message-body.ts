@@ -1,17 +1,21 @@
 // The held message as its recipient would see it, with every finding marked in place: the formatted (HTML) version,
-// sanitised, or the plain-text version (body, signature, quoted reply). The classifier reports a passage that is in
-// both versions once, usually against the plain text; such findings are found again in the HTML so they show there too.
+// sanitised (its body and signature), or the plain-text version (body, signature, quoted reply). The classifier
+// reports a passage that is in both versions once, usually against the plain text; such findings are found again in
+// the HTML so they show there too.
 import { randomBytes } from 'node:crypto';
 import { hiddenText } from '../../classifier/hidden-text.js';
 import type { MappedText } from '../../classifier/mapped-text.js';
-import type { Finding, MessagePart, PartKind, Verdict } from '../../classifier/types.js';
+import type { Finding, MessagePart, PartKind, SourceKind, Verdict } from '../../classifier/types.js';
 import { html, trusted, type SafeHtml } from './html.js';
 import { locateInHtml, markHtmlSource, markPlainText, visibleText, type FindingSpan } from './mark-findings.js';
 import { sanitiseMessageHtml } from './sanitise-message.js';
 
 export type BodyView = 'text' | 'html';
 
+/** Parts of the plain-text version shown in the plain view. */
 const TEXT_KINDS: readonly PartKind[] = ['body', 'signature', 'quoted'];
+/** Parts of the HTML version shown, joined, in the formatted view (its quoted earlier message is left out). */
+const HTML_KINDS: readonly PartKind[] = ['html', 'signature'];
 
 interface IndexedPart {
   part: MessagePart;
@@ -27,11 +31,15 @@ export interface FindingPlaces {
   views: BodyView[];
 }
 
-function partsOf(verdict: Verdict, kinds: readonly PartKind[]): IndexedPart[] {
+function partsOf(verdict: Verdict, kinds: readonly PartKind[], source?: SourceKind): IndexedPart[] {
   return verdict.parts
     .map((part, index) => ({ part, index }))
-    .filter(({ part }) => kinds.includes(part.kind))
+    .filter(({ part }) => kinds.includes(part.kind) && (source === undefined || part.source === source))
     .sort((a, b) => a.part.offset - b.part.offset);
+}
+
+function isHtmlViewPart(part: MessagePart | undefined): boolean {
+  return part !== undefined && part.source === 'html' && HTML_KINDS.includes(part.kind);
 }
 
 function push(map: Map<number, FindingSpan[]>, key: number, span: FindingSpan): void {
@@ -51,18 +59,18 @@ export function placeFindings(verdict: Verdict): FindingPlaces {
   const htmlSpans = new Map<number, FindingSpan[]>();
   const inHtml = new Set<number>();
   const inText = new Set<number>();
-  const htmlParts = partsOf(verdict, ['html']);
+  const htmlParts = partsOf(verdict, HTML_KINDS, 'html');
   const visible = htmlParts.map(({ part, index }) => ({ index, text: visibleText(part.text) }));
   verdict.findings.forEach((finding: Finding, index) => {
     const span = { index, start: finding.start, end: finding.end, severity: finding.severity };
     push(spans, finding.partIndex, span);
     const part = verdict.parts[finding.partIndex];
-    if (part?.kind === 'html') {
+    if (isHtmlViewPart(part)) {
       inHtml.add(index);
       push(htmlSpans, finding.partIndex, span);
       return;
     }
-    if (part === undefined || !TEXT_KINDS.includes(part.kind)) return;
+    if (part === undefined || part.source !== 'text' || !TEXT_KINDS.includes(part.kind)) return;
     inText.add(index);
     if (part.kind === 'quoted') return;
     const occurrence = occurrenceBefore(part.text, finding.text, finding.start);
@@ -77,7 +85,8 @@ export function placeFindings(verdict: Verdict): FindingPlaces {
   const views: BodyView[] = [];
   if (htmlParts.length > 0) views.push('html');
   // Attached texts show under either view; a message with nothing else still needs one to show them in.
-  if (partsOf(verdict, TEXT_KINDS).length > 0 || (views.length === 0 && partsOf(verdict, ['attachment']).length > 0)) {
+  const textParts = partsOf(verdict, TEXT_KINDS, 'text');
+  if (textParts.length > 0 || (views.length === 0 && partsOf(verdict, ['attachment']).length > 0)) {
     views.push('text');
   }
   return { spans, htmlSpans, inHtml, inText, views };
@@ -102,7 +111,7 @@ export function newNonce(): string {
 }
 
 function plainTextBody(verdict: Verdict, places: FindingPlaces): SafeHtml {
-  return html`${partsOf(verdict, TEXT_KINDS).map(({ part, index }) => {
+  return html`${partsOf(verdict, TEXT_KINDS, 'text').map(({ part, index }) => {
     const marked = trusted(markPlainText(part.text, places.spans.get(index) ?? []));
     if (part.kind === 'quoted') {
       return html`<p class="quoted-label">
@@ -115,11 +124,23 @@ function plainTextBody(verdict: Verdict, places: FindingPlaces): SafeHtml {
   })}`;
 }
 
+/**
+ * The HTML version's body and signature joined in source order and sanitised as one document: a signature cut from
+ * the middle of an element (a <pre>, a table) shows inside it, as the recipient sees it.
+ */
 function htmlBody(verdict: Verdict, places: FindingPlaces, nonce: string): SafeHtml {
-  return html`${partsOf(verdict, ['html']).map(({ part, index }) => {
-    const marked = markHtmlSource(part.text, places.htmlSpans.get(index) ?? [], nonce);
-    return html`<div class="html-body">${trusted(sanitiseMessageHtml(marked, nonce))}</div>`;
-  })}`;
+  const parts = partsOf(verdict, HTML_KINDS, 'html');
+  if (parts.length === 0) return html``;
+  let source = '';
+  const spans: FindingSpan[] = [];
+  for (const { part, index } of parts) {
+    const at = source.length;
+    for (const span of places.htmlSpans.get(index) ?? [])
+      spans.push({ ...span, start: span.start + at, end: span.end + at });
+    source += part.text;
+  }
+  const marked = markHtmlSource(source, spans, nonce);
+  return html`<div class="html-body">${trusted(sanitiseMessageHtml(marked, nonce))}</div>`;
 }
 
 /** The text of attachments, forwarded messages and calendar invitations, as the classifier read it. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateInHtml, markHtmlSource, markPlainText, visibleText } from '../../../src/gateway/review/mark-findings.js';
 import { sanitiseMessageHtml } from '../../../src/gateway/review/sanitise-message.js';
+import { extractParts } from '../../../src/classifier/extract-parts.js';
 import { html, trusted } from '../../../src/gateway/review/html.js';
 import { addUser, get, makeHold, signIn, startHarness, type Harness, type SignedIn } from './fixtures.js';
 
@@ -164,6 +165,22 @@ describe('the message page', () => {
     const plain = await get(h.app, dsl, `/holds/${hold.id}?view=text`);
     expect(plain.body).toMatch(/<mark class="finding sev-medium" id="finding-2"[^>]*>between us<\/mark>/);
     expect(plain.body).toContain('href="?view=html#finding-1"');
+  });
+
+  it('shows a signature cut from the HTML inside the formatted version, and not as source in the plain one', async () => {
+    const text = 'Hi Sam,\n\nThe list is attached.\n\nMany thanks,\n--\nMr D. Jones\nHead of Humanities\n';
+    const htmlSource =
+      '<p>Hi Sam,</p><p>The list is attached.</p><p>Many thanks,</p><div><pre>--\nMr D. Jones\nHead of Humanities</pre></div>';
+    const hold = await makeHold({ text, html: htmlSource, flags: [] });
+    hold.verdict.parts = extractParts({ text, html: htmlSource });
+    expect(hold.verdict.parts.filter((p) => p.kind === 'signature').map((p) => p.source)).toEqual(['text', 'html']);
+    await h.store.putHold(hold);
+
+    const formatted = (await get(h.app, dsl, `/holds/${hold.id}?view=html`)).body;
+    expect(formatted).toMatch(/<pre>--\nMr D\. Jones\nHead of Humanities<\/pre>/);
+    const plain = (await get(h.app, dsl, `/holds/${hold.id}?view=text`)).body;
+    expect(plain.match(/Head of Humanities/g)).toHaveLength(1);
+    expect(plain).not.toContain('&lt;/pre&gt;');
   });
 
   it('opens on the plain-text version when a finding is only there', async () => {
