@@ -1,6 +1,7 @@
 // The classifier pipeline: message -> parts -> normalised text -> matchers -> context -> findings -> verdict.
 // Synchronous and pure; every piece of work on the message is bounded by a named constant below.
 
+import { cleanSignaturesFor } from './clean-signatures.js';
 import { excepted, isNegated, severityInContext } from './context.js';
 import { extractPartsToScreen, type PartToScreen } from './extract-parts.js';
 import { hiddenText } from './hidden-text.js';
@@ -65,6 +66,7 @@ export function classifyWith(
   const readAlternatives: { text: string; outcomes: RuleOutcomes }[] = [];
   const hasAlternatives = parts.some((p) => p.source === 'html') && parts.some((p) => p.source === 'text');
   const context = { organisation, limit: MAX_FINDINGS_PER_RULE };
+  const cleanSignatures = cleanSignaturesFor({ tables, organisation, recipientClass, categories });
 
   toScreen.forEach(({ part, rendering }, partIndex) => {
     if (part.kind === 'quoted') return;
@@ -73,6 +75,17 @@ export function classifyWith(
     const unreadable = `The ${describePart(part)} could not be read`;
     const read = attempt(() => readText(part, rendering), problems, unreadable);
     if (!read) return;
+    if (cleanSignatures.has(part)) {
+      // Screened before in this context with nothing found (see clean-signatures.ts): every rule's outcome is clean.
+      if (hasAlternatives && part.source === 'text') {
+        readAlternatives.push({
+          text: read.text,
+          outcomes: new Map(applicable.map((rule) => [rule, { limitHit: false }])),
+        });
+      }
+      return;
+    }
+    const before = { findings: found.length, problems: problems.length, nlp: budget.requests };
     // Decided before normalising: an HTML alternative that reads as its plain text is neither normalised nor screened
     // again for the rules already run on it (see raiseProblems).
     const earlier =
@@ -95,6 +108,12 @@ export function classifyWith(
       if (outcomes) outcomes.set(rule, outcome);
     }
     if (outcomes) readAlternatives.push({ text: read.text, outcomes });
+    const clean =
+      earlier === undefined &&
+      found.length === before.findings &&
+      problems.length === before.problems &&
+      budget.requests === before.nlp;
+    if (clean) cleanSignatures.remember(part);
   });
   if (budget.exhausted) {
     problems.push(

@@ -26,6 +26,8 @@ export interface ScanTables {
  */
 export class NlpBudget {
   used = 0;
+  /** Documents asked for, whether parsed, found in the cache or refused: 0 for a part that needs no NLP at all. */
+  requests = 0;
   exhausted = false;
   private readonly docs = new Map<string, NlpView>();
 
@@ -33,6 +35,7 @@ export class NlpBudget {
 
   /** The sentence as a compromise document, from the message's cache or parsed now; undefined when spent. */
   doc(text: string, tagged: boolean): NlpView | undefined {
+    this.requests++;
     const key = (tagged ? 'T' : 't') + text;
     const cached = this.docs.get(key);
     if (cached) return cached;
