@@ -66,7 +66,7 @@ export function classifyWith(
   const readAlternatives: { text: string; outcomes: RuleOutcomes }[] = [];
   const hasAlternatives = parts.some((p) => p.source === 'html') && parts.some((p) => p.source === 'text');
   const context = { organisation, limit: MAX_FINDINGS_PER_RULE };
-  const cleanSignatures = cleanSignaturesFor({ tables, organisation, recipientClass, categories });
+  const cleanSignatures = cleanSignaturesFor({ rules, tables, organisation, recipientClass, categories });
 
   toScreen.forEach(({ part, rendering }, partIndex) => {
     if (part.kind === 'quoted') return;

@@ -17,27 +17,32 @@ const MAX_REMEMBERED = 512;
 const MAX_REMEMBERED_CHARS = 16 * 1024;
 
 export interface SignatureContext {
-  /** The compiled rule set's scan tables: one object per rule set, dropped with it. */
+  /** The rules screened with (a compiled rule set's list, or a subset of it): memos are dropped with it. */
+  rules: object;
+  /** The compiled rule set's scan tables. */
   tables: object;
   organisation: object;
   recipientClass: string;
   categories: ReadonlySet<string>;
 }
 
-const memos = new WeakMap<object, WeakMap<object, Map<string, CleanSignatures>>>();
+type ByAudience = Map<string, CleanSignatures>;
+const memos = new WeakMap<object, WeakMap<object, WeakMap<object, ByAudience>>>();
 
-/** The memo of clean signatures for this rule set, organisation, recipient class and categories. */
+function child<V>(map: WeakMap<object, V>, key: object, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** The memo of clean signatures for these rules, scan tables, organisation, recipient class and categories. */
 export function cleanSignaturesFor(context: SignatureContext): CleanSignatures {
-  let byOrganisation = memos.get(context.tables);
-  if (byOrganisation === undefined) {
-    byOrganisation = new WeakMap();
-    memos.set(context.tables, byOrganisation);
-  }
-  let byAudience = byOrganisation.get(context.organisation);
-  if (byAudience === undefined) {
-    byAudience = new Map();
-    byOrganisation.set(context.organisation, byAudience);
-  }
+  const byTables = child(memos, context.rules, () => new WeakMap<object, WeakMap<object, ByAudience>>());
+  const byOrganisation = child(byTables, context.tables, () => new WeakMap<object, ByAudience>());
+  const byAudience = child(byOrganisation, context.organisation, () => new Map<string, CleanSignatures>());
   const audience = `${context.recipientClass}:${[...context.categories].sort().join(',')}`;
   let memo = byAudience.get(audience);
   if (memo === undefined) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/classifier/index.js';
+import { classifyWith } from '../../src/classifier/classify.js';
 import { cleanSignaturesFor } from '../../src/classifier/clean-signatures.js';
 import { CATEGORIES, type ClassifyOptions } from '../../src/classifier/types.js';
 import { compileYaml, rule } from './fixture-rules.js';
@@ -12,6 +13,7 @@ function message(body: string, signature = SIGNATURE): string {
 
 function remembered(rules: ReturnType<typeof compileYaml>, options: ClassifyOptions): number {
   return cleanSignaturesFor({
+    rules: rules.rules,
     tables: rules.tables,
     organisation: options.organisation!,
     recipientClass: options.recipientClass ?? 'pupil',
@@ -51,6 +53,18 @@ describe('signatures screened before with nothing found', () => {
     expect(classify(message('Hello.'), rules, { organisation, recipientClass: 'pupil' }).findings).toEqual([]);
     const toParent = classify(message('Hello.'), rules, { organisation, recipientClass: 'parent' });
     expect(toParent.findings.map((f) => f.text)).toEqual(['Humanities']);
+  });
+
+  it('are remembered per set of rules: a signature clean for one rule is still screened with another', () => {
+    const rules = compileYaml(
+      rule('first', "pattern: '\\bnothing here\\b'", '    parts: [signature]\n') +
+        rule('second', "pattern: '\\bhumanities\\b'", '    parts: [signature]\n'),
+    );
+    const organisation = { domains: [], phones: [], accounts: [] };
+    const [first, second] = rules.rules;
+    expect(classifyWith(message('Hello.'), [first!], rules.tables, { organisation }).findings).toEqual([]);
+    const withSecond = classifyWith(message('Hello.'), [second!], rules.tables, { organisation });
+    expect(withSecond.findings.map((f) => f.text)).toEqual(['Humanities']);
   });
 
   it('are not remembered when they sent a sentence to the NLP layer, so the budget is spent alike', () => {
