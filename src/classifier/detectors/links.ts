@@ -3,6 +3,8 @@
 
 import type { MappedText } from '../mapped-text.js';
 import { matchesOf } from '../regex-matches.js';
+import { TextGate } from '../text-gates.js';
+import { mayMatch, type DetectorContext } from './types.js';
 
 export interface Link {
   start: number;
@@ -22,10 +24,12 @@ const LINK = new RegExp(
 /** Final labels that are file types, not top-level domains: "report.pdf" is not a website. */
 const FILE_EXTENSIONS = new Set(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'jpg', 'jpeg', 'png', 'gif', 'txt', 'csv', 'zip', 'mp3', 'mp4', 'mov', 'html', 'htm', 'heic', 'webp', 'odt', 'rtf', 'pages', 'key', 'numbers', 'eml', 'msg', 'js', 'ts', 'json', 'xml', 'exe']); // prettier-ignore
 const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
+/** Every link's host ends in a label, a dot and a top-level domain of two letters or more. */
+const LINK_GATE = new TextGate(String.raw`[a-z0-9]\.[a-z]{2}`);
 
 /** The links of a part's text: the scan the social and website detectors share through scanOnce. */
-export function linksIn(mapped: MappedText): readonly Link[] {
-  return findLinks(mapped.text);
+export function linksIn(mapped: MappedText, context: DetectorContext): readonly Link[] {
+  return mayMatch(context, LINK_GATE) ? findLinks(mapped.text) : [];
 }
 
 export function findLinks(text: string): Link[] {

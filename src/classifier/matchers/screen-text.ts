@@ -4,6 +4,8 @@
 import nlp from 'compromise';
 import type { RE2Set } from './re2-set.js';
 import type { MappedText } from '../mapped-text.js';
+import { gatesOf } from '../normalise.js';
+import { scanGates, type GateHits } from '../text-gates.js';
 import type { TokenHit, TokenIndex } from './token-index.js';
 import { sentenceAt, splitSentences, tokenise, type Sentence, type Token } from './tokens.js';
 
@@ -54,6 +56,7 @@ export class ScreenText {
   private sentenceOfToken?: Int32Array;
   private wordHits?: Map<number, TokenHit[]>;
   private patternHits?: Set<number>;
+  private gateHits?: GateHits;
   private readonly memo = new Map<object, unknown>();
 
   constructor(
@@ -101,6 +104,12 @@ export class ScreenText {
   tokenHits(owner: number): readonly TokenHit[] {
     this.wordHits ??= this.tables.words.scan(this.tokens);
     return this.wordHits.get(owner) ?? [];
+  }
+
+  /** What the text gates found in this text: read by normalise already, unless the text was derived further. */
+  get gates(): GateHits {
+    this.gateHits ??= gatesOf(this.mapped) ?? scanGates(this.text);
+    return this.gateHits;
   }
 
   /** Whether the pattern with this index in the rule set's RE2.Set can match anywhere in the text. */
