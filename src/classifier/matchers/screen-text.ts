@@ -18,6 +18,8 @@ export interface ScanTables {
   words: TokenIndex;
   /** All rule patterns in one RE2.Set: a clean part costs one scan, not one per pattern rule. */
   patterns?: RE2Set;
+  /** Index in `patterns` of the word index's gate (TokenIndex.firstWordGate); undefined: every text is tokenised. */
+  wordsGate?: number | undefined;
 }
 
 /**
@@ -102,7 +104,7 @@ export class ScreenText {
 
   /** Hits of every compiled word list (words rules, phrase anchors) on this text, by owner. */
   tokenHits(owner: number): readonly TokenHit[] {
-    this.wordHits ??= this.tables.words.scan(this.tokens);
+    this.wordHits ??= this.mayHoldIndexedWords() ? this.tables.words.scan(this.tokens) : new Map();
     return this.wordHits.get(owner) ?? [];
   }
 
@@ -110,6 +112,10 @@ export class ScreenText {
   get gates(): GateHits {
     this.gateHits ??= gatesOf(this.mapped) ?? scanGates(this.text);
     return this.gateHits;
+  }
+
+  private mayHoldIndexedWords(): boolean {
+    return this.tables.wordsGate === undefined || this.patternMayMatch(this.tables.wordsGate);
   }
 
   /** Whether the pattern with this index in the rule set's RE2.Set can match anywhere in the text. */

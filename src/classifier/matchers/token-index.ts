@@ -41,6 +41,18 @@ export class TokenIndex {
     else this.byFirstWord.set(first, [entry]);
   }
 
+  /**
+   * A re2 pattern that matches wherever a token could be looked up as some entry's first word, so a text it does not
+   * match in has no hits and need not be tokenised; undefined when the index is empty. It reads word bounds more
+   * loosely than tokenise, which only adds matches: a token starts after a character that is no word character, and
+   * ends (or reaches the apostrophe lookupForms cuts at) before one, and every ASCII letter and digit is one.
+   */
+  firstWordGate(): string | undefined {
+    const words = [...this.byFirstWord.keys()];
+    if (words.length === 0) return undefined;
+    return words.map(wordGate).join('|');
+  }
+
   /** Every entry found in the tokens, grouped by owner. */
   scan(tokens: readonly Token[]): Map<number, TokenHit[]> {
     const hits = new Map<number, TokenHit[]>();
@@ -65,6 +77,17 @@ export class TokenIndex {
       else hits.set(entry.owner, [hit]);
     }
   }
+}
+
+const ASCII_WORD_CHAR = /^[A-Za-z0-9]$/;
+const NOT_ASCII_WORD_CHAR = '[^A-Za-z0-9]';
+
+/** One first word as a gate: bounded on a side only where it has an ASCII letter or digit (not a pictograph). */
+function wordGate(word: string): string {
+  const literal = word.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&').replace(/'/g, "['’]");
+  const before = ASCII_WORD_CHAR.test(word[0]!) ? `(?:^|${NOT_ASCII_WORD_CHAR})` : '';
+  const after = ASCII_WORD_CHAR.test(word[word.length - 1]!) ? `(?:$|${NOT_ASCII_WORD_CHAR})` : '';
+  return before + literal + after;
 }
 
 function followsOn(tokens: readonly Token[], at: number, words: readonly string[]): boolean {

@@ -75,7 +75,11 @@ export function compileRules(packs: readonly RulePackText[], options: CompileOpt
   const words = new TokenIndex();
   const patternSources: string[] = [];
   const rules = merged.rules.map((active) => compileRule(active, words, patternSources));
-  return { rules, tables: { words, patterns: patternSet(patternSources, PATTERN_FLAGS) }, warnings: merged.warnings };
+  // The word index's gate rides in the patterns' set: the one scan a part costs also says whether to tokenise it.
+  const wordsGate = words.firstWordGate();
+  const wordsGateIndex = wordsGate === undefined ? undefined : patternSources.push(wordsGate) - 1;
+  const patterns = patternSet(patternSources, PATTERN_FLAGS);
+  return { rules, tables: { words, patterns, wordsGate: wordsGateIndex }, warnings: merged.warnings };
 }
 
 function compileRule(active: ActiveRule, words: TokenIndex, patternSources: string[]): CompiledRule {
