@@ -24,9 +24,10 @@ export function identity(text: string): MappedText {
 
 /**
  * Chains two derivations: `outer` was derived from `inner.text`, which was derived from some original;
- * the result maps `outer.text` straight to that original.
+ * the result maps `outer.text` straight to that original. Whatever else `outer` carries about its text (normalise's
+ * gates) stays with it: the text is the same.
  */
-export function compose(outer: MappedText, inner: MappedText): MappedText {
+export function compose<T extends MappedText>(outer: T, inner: MappedText): T {
   const n = outer.text.length;
   const innerLength = inner.text.length;
   const starts = new Int32Array(n);
@@ -40,7 +41,7 @@ export function compose(outer: MappedText, inner: MappedText): MappedText {
     starts[i] = start;
     ends[i] = e > s && e - 1 < innerLength ? inner.ends[e - 1]! : e > s ? originalEnd : start;
   }
-  return { text: outer.text, starts, ends };
+  return { ...outer, starts, ends };
 }
 
 /** The span of the original that produced derived chars [start, end). An empty span maps to an empty span. */

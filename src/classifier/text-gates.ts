@@ -8,7 +8,7 @@
 // JS strings: a gate must not rely on JS's Unicode-wide \s (re2's is ASCII; see JS_SPACE) or on '.'.
 
 import RE2 from 're2';
-import type { RE2Set } from './matchers/re2-set.js';
+import { utf8Of, type RE2Set } from './matchers/re2-set.js';
 
 /** JS's \s as re2 spells it, for gates of regexes that use \s. */
 export const JS_SPACE = String.raw`[\t\n\x0b\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}]`;
@@ -31,6 +31,8 @@ export class TextGate {
 /** What one scan found: which gates may match in the scanned text. */
 export interface GateHits {
   mayMatch(gate: TextGate): boolean;
+  /** The scanned text in UTF-8, for other re2 set scans of the same text; absent when it was not scanned. */
+  readonly utf8?: Buffer;
 }
 
 /** Every gate open: what a caller without a scan (or a failed one) must assume. */
@@ -40,6 +42,7 @@ class ScannedGates implements GateHits {
   constructor(
     private readonly open: Uint8Array,
     private readonly scanned: number,
+    readonly utf8: Buffer,
   ) {}
 
   mayMatch(gate: TextGate): boolean {
@@ -53,15 +56,16 @@ export function scanGates(text: string): GateHits {
     compiled = { set: buildSet(), size: sources.length };
   }
   if (compiled.set === undefined) return OPEN_GATES;
+  const utf8 = utf8Of(text);
   let hits: number[];
   try {
-    hits = compiled.set.match(text);
+    hits = compiled.set.match(utf8);
   } catch {
     return OPEN_GATES;
   }
   const open = new Uint8Array(compiled.size);
   for (const hit of hits) open[hit] = 1;
-  return new ScannedGates(open, compiled.size);
+  return new ScannedGates(open, compiled.size, utf8);
 }
 
 function buildSet(): RE2Set | undefined {

@@ -166,6 +166,12 @@ describe('MappedText', () => {
     expect(toOriginalSpan(both, at, at + 2)).toEqual({ start: 3, end: 5 });
   });
 
+  it('keeps what the outer derivation carries about its text (the gates normalise read)', () => {
+    const inner = identity('<p>Hi ＪＯ</p>');
+    const outer = normalise('Hi ＪＯ');
+    expect(compose(outer, inner).gates).toBe(outer.gates);
+  });
+
   it('maps an identity text to itself and an empty span to a point', () => {
     const m = identity('hello');
     expect(toOriginalSpan(m, 1, 3)).toEqual({ start: 1, end: 3 });

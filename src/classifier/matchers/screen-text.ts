@@ -2,7 +2,7 @@
 // (tokens, sentences, word-list hits, pattern-set hits, NLP documents per sentence), however many rules ask.
 
 import nlp from 'compromise';
-import type { RE2Set } from './re2-set.js';
+import { utf8Of, type RE2Set } from './re2-set.js';
 import type { MappedText } from '../mapped-text.js';
 import { gatesOf } from '../normalise.js';
 import { scanGates, type GateHits } from '../text-gates.js';
@@ -108,7 +108,7 @@ export class ScreenText {
     return this.wordHits.get(owner) ?? [];
   }
 
-  /** What the text gates found in this text: read by normalise already, unless the text was derived further. */
+  /** What the text gates found in this text: normalise read them already (and compose keeps them). */
   get gates(): GateHits {
     this.gateHits ??= gatesOf(this.mapped) ?? scanGates(this.text);
     return this.gateHits;
@@ -121,7 +121,11 @@ export class ScreenText {
   /** Whether the pattern with this index in the rule set's RE2.Set can match anywhere in the text. */
   patternMayMatch(setIndex: number): boolean {
     if (!this.tables.patterns) return true;
-    this.patternHits ??= new Set(this.tables.patterns.match(this.text));
+    if (this.patternHits === undefined) {
+      // The bytes normalise's gate scan encoded, when it read this very text: one conversion for both scans.
+      const utf8 = (this.gateHits ?? gatesOf(this.mapped))?.utf8 ?? utf8Of(this.text);
+      this.patternHits = new Set(this.tables.patterns.match(utf8));
+    }
     return this.patternHits.has(setIndex);
   }
 
