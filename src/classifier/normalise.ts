@@ -43,7 +43,8 @@ export function normalise(text: string, readGates: (text: string) => GateHits = 
     mapped = compose(next, mapped);
     gates = readGates(mapped.text);
   }
-  return { text: mapped.text, starts: mapped.starts, ends: mapped.ends, gates };
+  // The text's own object: its map may not be made yet (an aligned text makes it only if it is read).
+  return Object.assign(mapped, { gates });
 }
 
 /** The gates normalise() read on this text, when it is normalise's own result. */
