@@ -44,6 +44,24 @@ const DISGUISES: [written: string, normalised: string][] = [
   ['see jo-art [dot] co [dot] uk', 'see jo-art.co.uk'],
 ];
 
+/** Contact details each detector must still find behind its gates. */
+const DETAILS = [
+  'call me on 07700\n900123',
+  '0x7x7x0x0x9x0x0x1x2x3',
+  '07700x900x123',
+  '07700 💜 900 💜 123',
+  '07700 ❤️ 900 👍🏽 123',
+  '+44 (0)7700 900123',
+  'my number is 07700 then 900 then 123',
+  'www.jo.net is my blog',
+  'https://x.blogspot.com/p',
+  'add me on snap: mr.h',
+  '👻 mrh_22',
+  'sw-1234-5678-9012',
+  'my gmail is jo_b',
+  'jo@gmail.com',
+];
+
 /** Everything a detector reports, with every gate open or with the part's gates. */
 function detectorsFind(text: string, gated: boolean): unknown[] {
   const mapped = normalise(text);
@@ -69,6 +87,11 @@ describe('text gates', () => {
     expectGatingChangesNothing(written);
   });
 
+  it.each(DETAILS)('let a detector find %j', (text) => {
+    expect(detectorsFind(text, true).flat()).not.toEqual([]);
+    expectGatingChangesNothing(text);
+  });
+
   it('change nothing normalise or a detector finds in any shipped rule example', async () => {
     const rules = compileRules(await readPackFolder(shippedRulesDir()));
     const examples = rules.rules.flatMap((rule) => [...rule.examples.flag, ...rule.examples.pass]);
@@ -82,7 +105,8 @@ describe('text gates', () => {
       'snap', 'insta', 'gmail', 'outlook', 'hotmail.co.uk', 'www.jo.net', 'jo.net/about', 'instagram.com/jo',
       'wa.me/447700900123', 'sw-1234-5678-9012', '07700 900123', '0118 496 0000', '+44 7700 900123', 'one', 'two',
       'double', 'oh', 'o', 'l', '|', '1o1', 'at', '@', 'dot', '.', '(.)', '[at]', '-', '_', '*', '~', '👻', 'my',
-      'is', 'on', 'me', 'x', 'jo_b99', 'mr.h', 'dot com', 'username', 'insta:', 'gamertag',
+      'is', 'on', 'me', 'x', 'jo_b99', 'mr.h', 'dot com', 'username', 'insta:', 'gamertag', '0x7x7x0x0x9', 'x0x0x1x2x3',
+      '07700\n900123', '💜', 'then', 'and the rest is', '123', '900',
     ]; // prettier-ignore
     const joins = [' ', '', '\n', ', ', '.', '-', ' at ', ' dot ', '\u00a0', '\u2003', '\t'];
     const random = prng(20250304);
