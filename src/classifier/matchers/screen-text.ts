@@ -18,8 +18,11 @@ export interface ScanTables {
   words: TokenIndex;
   /** All rule patterns in one RE2.Set: a clean part costs one scan, not one per pattern rule. */
   patterns?: RE2Set;
-  /** Index in `patterns` of the word index's gate (TokenIndex.firstWordGate); undefined: every text is tokenised. */
-  wordsGate?: number | undefined;
+  /**
+   * For each owner of `words`, the index in `patterns` of each tag's first-word gate (TokenIndex.firstWordGates);
+   * an owner without gates here is always looked up.
+   */
+  wordGates?: ReadonlyMap<number, readonly number[]>;
 }
 
 /**
@@ -102,20 +105,27 @@ export class ScreenText {
     return out;
   }
 
-  /** Hits of every compiled word list (words rules, phrase anchors) on this text, by owner. */
+  /**
+   * Hits of one compiled word list (a words rule, a phrase's anchors) on this text. The text is tokenised and every
+   * list looked up at once, the first time a list whose gates find a first word asks.
+   */
   tokenHits(owner: number): readonly TokenHit[] {
-    this.wordHits ??= this.mayHoldIndexedWords() ? this.tables.words.scan(this.tokens) : new Map();
+    const gates = this.tables.wordGates?.get(owner);
+    if (gates !== undefined && !gates.some((gate) => this.patternMayMatch(gate))) return [];
+    this.wordHits ??= this.tables.words.scan(this.tokens);
     return this.wordHits.get(owner) ?? [];
+  }
+
+  /** Whether each tag of the list (each anchor position of a phrase) may have a hit: its gate matches somewhere. */
+  mayHitEveryTag(owner: number): boolean {
+    const gates = this.tables.wordGates?.get(owner);
+    return gates === undefined || gates.every((gate) => this.patternMayMatch(gate));
   }
 
   /** What the text gates found in this text: normalise read them already (and compose keeps them). */
   get gates(): GateHits {
     this.gateHits ??= gatesOf(this.mapped) ?? scanGates(this.text);
     return this.gateHits;
-  }
-
-  private mayHoldIndexedWords(): boolean {
-    return this.tables.wordsGate === undefined || this.patternMayMatch(this.tables.wordsGate);
   }
 
   /** Whether the pattern with this index in the rule set's RE2.Set can match anywhere in the text. */

@@ -42,15 +42,27 @@ export class TokenIndex {
   }
 
   /**
-   * A re2 pattern that matches wherever a token could be looked up as some entry's first word, so a text it does not
-   * match in has no hits and need not be tokenised; undefined when the index is empty. It reads word bounds more
-   * loosely than tokenise, which only adds matches: a token starts after a character that is no word character, and
-   * ends (or reaches the apostrophe lookupForms cuts at) before one, and every ASCII letter and digit is one.
+   * For each owner and tag, a re2 pattern that matches wherever a token could be looked up as the first word of one
+   * of its entries: a text it does not match in holds no hit of that owner and tag, so it need not be tokenised for
+   * them. It reads word bounds more loosely than tokenise, which only adds matches: a token starts after a character
+   * that is no word character, and ends (or reaches the apostrophe lookupForms cuts at) before one, and every ASCII
+   * letter and digit is a word character.
    */
-  firstWordGate(): string | undefined {
-    const words = [...this.byFirstWord.keys()];
-    if (words.length === 0) return undefined;
-    return words.map(wordGate).join('|');
+  firstWordGates(): { owner: number; tag: number; source: string }[] {
+    const groups = new Map<string, { owner: number; tag: number; words: Set<string> }>();
+    for (const [word, entries] of this.byFirstWord) {
+      for (const { owner, tag } of entries) {
+        const key = `${owner} ${tag}`;
+        const group = groups.get(key) ?? { owner, tag, words: new Set<string>() };
+        group.words.add(word);
+        groups.set(key, group);
+      }
+    }
+    return [...groups.values()].map(({ owner, tag, words }) => ({
+      owner,
+      tag,
+      source: [...words].map(wordGate).join('|'),
+    }));
   }
 
   /** Every entry found in the tokens, grouped by owner. */

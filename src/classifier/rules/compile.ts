@@ -75,11 +75,15 @@ export function compileRules(packs: readonly RulePackText[], options: CompileOpt
   const words = new TokenIndex();
   const patternSources: string[] = [];
   const rules = merged.rules.map((active) => compileRule(active, words, patternSources));
-  // The word index's gate rides in the patterns' set: the one scan a part costs also says whether to tokenise it.
-  const wordsGate = words.firstWordGate();
-  const wordsGateIndex = wordsGate === undefined ? undefined : patternSources.push(wordsGate) - 1;
+  // The word index's gates ride in the patterns' set: the one scan a part costs also says whether to tokenise it.
+  const wordGates = new Map<number, number[]>();
+  for (const gate of words.firstWordGates()) {
+    const ofOwner = wordGates.get(gate.owner) ?? [];
+    ofOwner[gate.tag] = patternSources.push(gate.source) - 1;
+    wordGates.set(gate.owner, ofOwner);
+  }
   const patterns = patternSet(patternSources, PATTERN_FLAGS);
-  return { rules, tables: { words, patterns, wordsGate: wordsGateIndex }, warnings: merged.warnings };
+  return { rules, tables: { words, patterns, wordGates }, warnings: merged.warnings };
 }
 
 function compileRule(active: ActiveRule, words: TokenIndex, patternSources: string[]): CompiledRule {
