@@ -53,6 +53,11 @@ const DETAILS = [
   '07700 ❤️ 900 👍🏽 123',
   '+44 (0)7700 900123',
   'my number is 07700 then 900 then 123',
+  'ring me: 07700, 900, 123',
+  'my number is 07700 and the rest is 900123',
+  '07700...900...123',
+  'text 07700 - 900 - 123',
+  '07700 (900) 123',
   'www.jo.net is my blog',
   'https://x.blogspot.com/p',
   'add me on snap: mr.h',
@@ -114,6 +119,21 @@ describe('text gates', () => {
       let text = pick(random, pieces);
       const count = 1 + Math.floor(random() * 6);
       for (let k = 0; k < count; k++) text += pick(random, joins) + pick(random, pieces);
+      expectGatingChangesNothing(text);
+    }
+  });
+
+  it('change nothing the phone detector reads in digits run together with every kind of link', () => {
+    const joins = [' ', '.', '-', '+', '-+', '.+', ' - ', ', ', '...', '--', ' then ', ' and the rest is ', '(', ') '];
+    const random = prng(44);
+    for (let i = 0; i < 600; i++) {
+      let text = random() < 0.5 ? 'call me on ' : '';
+      const groups = 2 + Math.floor(random() * 3);
+      for (let k = 0; k < groups; k++) {
+        if (k > 0) text += pick(random, joins);
+        const digits = 1 + Math.floor(random() * 13);
+        for (let d = 0; d < digits; d++) text += k === 0 && d === 0 ? '0' : String(Math.floor(random() * 10));
+      }
       expectGatingChangesNothing(text);
     }
   });

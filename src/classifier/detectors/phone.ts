@@ -15,7 +15,7 @@ import {
   readNumber,
   type ParseBudget,
 } from './phone-number.js';
-import { CUE_WINDOW, findPiecedNumbers, PHONE_CUE } from './phone-pieces.js';
+import { CUE_WINDOW, findPiecedNumbers, PHONE_CUE, PIECED_NUMBER_GATE } from './phone-pieces.js';
 import { matchesOf } from '../regex-matches.js';
 import { TextGate } from '../text-gates.js';
 
@@ -143,7 +143,8 @@ function numbersIn(mapped: MappedText, context: DetectorContext): readonly Found
     found.push(...readWhole(match[0], match.index, budget));
   }
   found.sort((a, b) => a.start - b.start);
-  for (const pieced of findPiecedNumbers(text, found, budget)) {
+  const piecedNumbers = mayMatch(context, PIECED_NUMBER_GATE) ? findPiecedNumbers(text, found, budget) : [];
+  for (const pieced of piecedNumbers) {
     if (!isLabelledIdentifier(text, pieced.start)) found.push(pieced);
   }
   return withoutOverlaps(found.sort((a, b) => a.start - b.start));
