@@ -2,7 +2,7 @@
 // (tokens, sentences, word-list hits, pattern-set hits, NLP documents per sentence), however many rules ask.
 
 import nlp from 'compromise';
-import { utf8Of, type RE2Set } from './re2-set.js';
+import { utf8Of, type PatternSets } from './re2-set.js';
 import type { MappedText } from '../mapped-text.js';
 import { gatesOf } from '../normalise.js';
 import { scanGates, type GateHits } from '../text-gates.js';
@@ -16,8 +16,8 @@ const LINE_BREAKS = /[\r\n\f\v\u2028\u2029]/g;
 /** The tables compiled once for a rule set that every part is scanned against. */
 export interface ScanTables {
   words: TokenIndex;
-  /** All rule patterns in one RE2.Set: a clean part costs one scan, not one per pattern rule. */
-  patterns?: RE2Set;
+  /** All rule patterns in a few RE2.Sets: a clean part costs a scan per set, not one per pattern rule. */
+  patterns?: PatternSets | undefined;
   /**
    * For each owner of `words`, the index in `patterns` of each tag's first-word gate (TokenIndex.firstWordGates);
    * an owner without gates here is always looked up.

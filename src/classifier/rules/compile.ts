@@ -7,7 +7,7 @@ import { DetectorMatcher, detectorNames, findDetector } from '../matchers/detect
 import type { Matcher, SentenceTest } from '../matchers/matcher.js';
 import { compilePattern, PATTERN_FLAGS, PatternMatcher, patternProblem } from '../matchers/pattern.js';
 import { PhraseError, PhraseMatcher } from '../matchers/phrase.js';
-import { patternSet } from '../matchers/re2-set.js';
+import { PatternSets } from '../matchers/re2-set.js';
 import type { ScanTables, ScreenText } from '../matchers/screen-text.js';
 import { TokenIndex } from '../matchers/token-index.js';
 import { WordsException, WordsMatcher } from '../matchers/words.js';
@@ -75,14 +75,14 @@ export function compileRules(packs: readonly RulePackText[], options: CompileOpt
   const words = new TokenIndex();
   const patternSources: string[] = [];
   const rules = merged.rules.map((active) => compileRule(active, words, patternSources));
-  // The word index's gates ride in the patterns' set: the one scan a part costs also says whether to tokenise it.
+  // The word index's gates ride in the patterns' sets: the scan a part costs also says whether to tokenise it.
   const wordGates = new Map<number, number[]>();
   for (const gate of words.firstWordGates()) {
     const ofOwner = wordGates.get(gate.owner) ?? [];
     ofOwner[gate.tag] = patternSources.push(gate.source) - 1;
     wordGates.set(gate.owner, ofOwner);
   }
-  const patterns = patternSet(patternSources, PATTERN_FLAGS);
+  const patterns = PatternSets.build(patternSources, PATTERN_FLAGS);
   return { rules, tables: { words, patterns, wordGates }, warnings: merged.warnings };
 }
 
