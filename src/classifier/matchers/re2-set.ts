@@ -8,26 +8,40 @@ export type RE2Set = InstanceType<(typeof RE2)['Set']>;
 /** A counted repeat up to this or more is wide: the automaton keeps a count for it in its states. */
 const WIDE_REPEAT = 10;
 const REPEAT_BOUNDS = /\{(\d+)(?:,(\d*))?\}/g;
+/**
+ * Pattern source per set at most (a longer pattern gets a set of its own). Sets of the shipped rules up to this size
+ * kept their states within re2's memory budget on varied text; sets of 20,000 and more did not (measured below).
+ */
+const MAX_SET_SOURCE_CHARS = 16_000;
 
 /**
- * The rule patterns in RE2.Sets, with the flags single patterns use: one scan per set tells which patterns may match.
- * A set's automaton is built as text is read, and a pattern with a wide counted repeat ("[^.]{0,40}") keeps a count in
- * its states: in one set with word lists, a new state was needed at nearly every character of mail unlike the last
- * (measured on the corpus: 671 us per message for one set, 7 us with the wide patterns in a set of their own; the
- * benchmark's repeated paragraphs hid it, and its mail now costs 5 us more for the second pass). Grouping changes
- * only the speed: every pattern is in exactly one set.
+ * The rule patterns and the word lists' gates in RE2.Sets, with the flags single patterns use: one scan per set tells
+ * which patterns may match. A set's automaton is built as text is read and kept within re2's memory budget, so mail
+ * unlike what was read before makes new states, and once the budget is full states are rebuilt as they are needed.
+ * The more a set holds, the bigger its states and the more of them varied text needs; patterns with a wide counted
+ * repeat ("[^.!?]{0,40}") keep a count in their states and multiply what the others need. Measured on the corpus,
+ * per message, after the sets had read a megabyte of other text: one set of the 39 rule patterns 137 us (it never
+ * got faster), narrow and wide patterns in two sets 62 us, and in sets of at most MAX_SET_SOURCE_CHARS with the word
+ * gates apart 8 us; on the benchmark's repeated paragraphs, which stay warm, the five sets cost 24 us against 8 us
+ * for one. The word lists' gates are plain word alternatives, cheap in a set of their own. Grouping changes only the
+ * speed: every pattern is in exactly one set.
  */
 export class PatternSets {
   private constructor(private readonly groups: readonly { set: RE2Set; indices: readonly number[] }[]) {}
 
-  /** Undefined when there are no patterns, or when re2 cannot build a set within its memory budget. */
-  static build(sources: readonly string[], flags: string): PatternSets | undefined {
+  /**
+   * Sets for `patterns` (indices 0..n-1) and `wordGates` (indices n..). Undefined when there is nothing to scan for,
+   * or when re2 cannot build a set within its memory budget.
+   */
+  static build(patterns: readonly string[], wordGates: readonly string[], flags: string): PatternSets | undefined {
+    const sources = [...patterns, ...wordGates];
     if (sources.length === 0) return undefined;
     const wide: number[] = [];
     const narrow: number[] = [];
-    sources.forEach((source, index) => (widestRepeat(source) >= WIDE_REPEAT ? wide : narrow).push(index));
+    patterns.forEach((source, index) => (widestRepeat(source) >= WIDE_REPEAT ? wide : narrow).push(index));
+    const gates = wordGates.map((_, index) => patterns.length + index);
     const groups: { set: RE2Set; indices: readonly number[] }[] = [];
-    for (const indices of [narrow, wide]) {
+    for (const indices of [...bySize(narrow, sources), ...bySize(wide, sources), gates]) {
       if (indices.length === 0) continue;
       try {
         groups.push({
@@ -38,19 +52,35 @@ export class PatternSets {
           indices,
         });
       } catch {
-        // Each pattern then simply runs on its own.
+        // Each pattern then simply runs on its own, and every text is tokenised.
         return undefined;
       }
     }
     return new PatternSets(groups);
   }
 
-  /** The indices (in the sources given to build) of the patterns that may match somewhere in `text`. */
+  /** The indices (as numbered by build) of the patterns that may match somewhere in `text`. */
   match(text: Buffer): number[] {
     const hits: number[] = [];
     for (const { set, indices } of this.groups) for (const hit of set.match(text)) hits.push(indices[hit]!);
     return hits;
   }
+}
+
+/** The patterns in runs, in order, of at most MAX_SET_SOURCE_CHARS of source each. */
+function bySize(indices: readonly number[], sources: readonly string[]): number[][] {
+  const runs: number[][] = [];
+  let size = Infinity;
+  for (const index of indices) {
+    const length = sources[index]!.length;
+    if (size + length > MAX_SET_SOURCE_CHARS) {
+      runs.push([]);
+      size = 0;
+    }
+    runs[runs.length - 1]!.push(index);
+    size += length;
+  }
+  return runs;
 }
 
 /** The largest count in the pattern's counted repeats ({n}, {n,}, {n,m}); 0 when it has none. */

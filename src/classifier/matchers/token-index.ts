@@ -61,7 +61,7 @@ export class TokenIndex {
     return [...groups.values()].map(({ owner, tag, words }) => ({
       owner,
       tag,
-      source: [...words].map(wordGate).join('|'),
+      source: wordsGate([...words]),
     }));
   }
 
@@ -92,14 +92,25 @@ export class TokenIndex {
 }
 
 const ASCII_WORD_CHAR = /^[A-Za-z0-9]$/;
-const NOT_ASCII_WORD_CHAR = '[^A-Za-z0-9]';
+const BEFORE_WORD = '(?:^|[^A-Za-z0-9])';
+const AFTER_WORD = '(?:$|[^A-Za-z0-9])';
 
-/** One first word as a gate: bounded on a side only where it has an ASCII letter or digit (not a pictograph). */
-function wordGate(word: string): string {
-  const literal = word.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&').replace(/'/g, "['’]");
-  const before = ASCII_WORD_CHAR.test(word[0]!) ? `(?:^|${NOT_ASCII_WORD_CHAR})` : '';
-  const after = ASCII_WORD_CHAR.test(word[word.length - 1]!) ? `(?:$|${NOT_ASCII_WORD_CHAR})` : '';
-  return before + literal + after;
+/**
+ * First words as one gate: each bounded on a side only where it has an ASCII letter or digit (not a pictograph);
+ * the words bounded on both sides share their bounds, which keeps the automaton small.
+ */
+function wordsGate(words: readonly string[]): string {
+  const bounded: string[] = [];
+  const others: string[] = [];
+  for (const word of words) {
+    const literal = word.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&').replace(/'/g, "['’]");
+    const before = ASCII_WORD_CHAR.test(word[0]!);
+    const after = ASCII_WORD_CHAR.test(word[word.length - 1]!);
+    if (before && after) bounded.push(literal);
+    else others.push((before ? BEFORE_WORD : '') + literal + (after ? AFTER_WORD : ''));
+  }
+  if (bounded.length > 0) others.unshift(`${BEFORE_WORD}(?:${bounded.join('|')})${AFTER_WORD}`);
+  return others.join('|');
 }
 
 function followsOn(tokens: readonly Token[], at: number, words: readonly string[]): boolean {

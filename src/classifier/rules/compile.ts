@@ -75,14 +75,15 @@ export function compileRules(packs: readonly RulePackText[], options: CompileOpt
   const words = new TokenIndex();
   const patternSources: string[] = [];
   const rules = merged.rules.map((active) => compileRule(active, words, patternSources));
-  // The word index's gates ride in the patterns' sets: the scan a part costs also says whether to tokenise it.
+  // The word index's gates are scanned with the patterns: the scan a part costs also says whether to tokenise it.
   const wordGates = new Map<number, number[]>();
+  const gateSources: string[] = [];
   for (const gate of words.firstWordGates()) {
     const ofOwner = wordGates.get(gate.owner) ?? [];
-    ofOwner[gate.tag] = patternSources.push(gate.source) - 1;
+    ofOwner[gate.tag] = patternSources.length + gateSources.push(gate.source) - 1;
     wordGates.set(gate.owner, ofOwner);
   }
-  const patterns = PatternSets.build(patternSources, PATTERN_FLAGS);
+  const patterns = PatternSets.build(patternSources, gateSources, PATTERN_FLAGS);
   return { rules, tables: { words, patterns, wordGates }, warnings: merged.warnings };
 }
 
