@@ -10,7 +10,7 @@ const WIDE_REPEAT = 10;
 const REPEAT_BOUNDS = /\{(\d+)(?:,(\d*))?\}/g;
 /**
  * Pattern source per set at most (a longer pattern gets a set of its own). Sets of the shipped rules up to this size
- * kept their states within re2's memory budget on varied text; sets of 20,000 and more did not (measured below).
+ * kept their states within re2's memory budget on varied text; sets of 24,000 did not (measured below).
  */
 const MAX_SET_SOURCE_CHARS = 16_000;
 
