@@ -12,21 +12,50 @@ export interface MappedText {
 
 /** Text that is its own original: char i maps to [i, i + 1). */
 export function identity(text: string): MappedText {
-  const n = text.length;
-  const starts = new Int32Array(n);
-  const ends = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    starts[i] = i;
-    ends[i] = i + 1;
+  return new AlignedText(text);
+}
+
+/**
+ * Text whose char i came from char i of its original (folding changed no lengths: most mail). Its map is made only
+ * if it is read: clean mail is normalised, screened and passed without a finding to map back.
+ */
+class AlignedText implements MappedText {
+  #map: { starts: Int32Array; ends: Int32Array } | undefined;
+
+  constructor(readonly text: string) {}
+
+  get starts(): Int32Array {
+    return this.map().starts;
   }
-  return { text, starts, ends };
+
+  get ends(): Int32Array {
+    return this.map().ends;
+  }
+
+  private map(): { starts: Int32Array; ends: Int32Array } {
+    if (this.#map !== undefined) return this.#map;
+    const n = this.text.length;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = i;
+      ends[i] = i + 1;
+    }
+    this.#map = { starts, ends };
+    return this.#map;
+  }
 }
 
 /**
  * Chains two derivations: `outer` was derived from `inner.text`, which was derived from some original;
- * the result maps `outer.text` straight to that original.
+ * the result maps `outer.text` straight to that original. Whatever else `outer` carries about its text (normalise's
+ * gates) stays with it: the text is the same.
  */
-export function compose(outer: MappedText, inner: MappedText): MappedText {
+export function compose<T extends MappedText>(outer: T, inner: MappedText): T {
+  // Outer char i came from inner char i, so it came from what inner char i came from.
+  if (outer instanceof AlignedText && outer.text.length === inner.text.length) {
+    return { ...outer, starts: inner.starts, ends: inner.ends };
+  }
   const n = outer.text.length;
   const innerLength = inner.text.length;
   const starts = new Int32Array(n);
@@ -40,7 +69,7 @@ export function compose(outer: MappedText, inner: MappedText): MappedText {
     starts[i] = start;
     ends[i] = e > s && e - 1 < innerLength ? inner.ends[e - 1]! : e > s ? originalEnd : start;
   }
-  return { text: outer.text, starts, ends };
+  return { ...outer, starts, ends };
 }
 
 /** The span of the original that produced derived chars [start, end). An empty span maps to an empty span. */
@@ -65,27 +94,30 @@ export function toOriginalSpan(m: MappedText, start: number, end: number): { sta
 
 /**
  * Builds a MappedText left to right without a per-character object: text goes into string chunks,
- * the map into typed arrays that grow by doubling.
+ * the map into typed arrays that grow by doubling. While every char sits at its own offset in the original, no
+ * arrays are made at all and the result is an identity().
  */
 export class MappedTextBuilder {
   private chunks: string[] = [];
   private length = 0;
-  private starts: Int32Array;
-  private ends: Int32Array;
+  /** Undefined while the text built so far is aligned with its original (char i from [i, i + 1)). */
+  private starts: Int32Array | undefined;
+  private ends: Int32Array | undefined;
 
-  constructor(expectedLength: number) {
-    const capacity = Math.max(16, expectedLength);
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
-  }
+  constructor(private readonly expectedLength: number) {}
 
   /** Appends `text`, every char of which was produced by original [start, end). */
   emit(text: string, start: number, end: number): void {
     const n = text.length;
     if (n === 0) return;
+    if (this.starts === undefined && n === 1 && start === this.length && end === start + 1) {
+      this.chunks.push(text);
+      this.length++;
+      return;
+    }
     this.reserve(n);
-    this.starts.fill(start, this.length, this.length + n);
-    this.ends.fill(end, this.length, this.length + n);
+    this.starts!.fill(start, this.length, this.length + n);
+    this.ends!.fill(end, this.length, this.length + n);
     this.chunks.push(text);
     this.length += n;
   }
@@ -94,9 +126,14 @@ export class MappedTextBuilder {
   emitAligned(text: string, start: number): void {
     const n = text.length;
     if (n === 0) return;
+    if (this.starts === undefined && start === this.length) {
+      this.chunks.push(text);
+      this.length += n;
+      return;
+    }
     this.reserve(n);
-    const starts = this.starts;
-    const ends = this.ends;
+    const starts = this.starts!;
+    const ends = this.ends!;
     let at = this.length;
     for (let i = 0; i < n; i++, at++) {
       starts[at] = start + i;
@@ -123,15 +160,25 @@ export class MappedTextBuilder {
 
   /** The text built; the builder is finished with (its arrays are handed over, not copied). */
   build(): MappedText {
-    return {
-      text: this.chunks.join(''),
-      starts: this.starts.subarray(0, this.length),
-      ends: this.ends.subarray(0, this.length),
-    };
+    const text = this.chunks.join('');
+    if (this.starts === undefined || this.ends === undefined) return identity(text);
+    return { text, starts: this.starts.subarray(0, this.length), ends: this.ends.subarray(0, this.length) };
   }
 
+  /** Room in the map for n more chars; the map is made on first need, mapping what is built so far to itself. */
   private reserve(n: number): void {
     const needed = this.length + n;
+    if (this.starts === undefined || this.ends === undefined) {
+      let capacity = Math.max(16, this.expectedLength);
+      while (capacity < needed) capacity *= 2;
+      this.starts = new Int32Array(capacity);
+      this.ends = new Int32Array(capacity);
+      for (let i = 0; i < this.length; i++) {
+        this.starts[i] = i;
+        this.ends[i] = i + 1;
+      }
+      return;
+    }
     if (needed <= this.starts.length) return;
     let capacity = this.starts.length * 2;
     while (capacity < needed) capacity *= 2;

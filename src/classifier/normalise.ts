@@ -9,12 +9,13 @@ import { disguisedNames } from './disguised-names.js';
 import { spelledDigits } from './spelled-digits.js';
 import { spelledAddresses, spelledHosts } from './spelled-addresses.js';
 import { matchesOf } from './regex-matches.js';
+import { scanGates, TextGate, type GateHits } from './text-gates.js';
 
 /**
  * The passes after character folding, in order: fillers go first so "s*n*a*p" can be read as a name, names before
  * addresses so "jo at g mail dot com" has a provider, digits before addresses so "07700 at ..." is not a local part.
  */
-const PASSES: readonly ((text: string) => MappedText | undefined)[] = [
+const PASSES: readonly ((text: string, gates: GateHits) => MappedText | undefined)[] = [
   fillerLetters,
   disguisedNames,
   digitLookalikes,
@@ -23,14 +24,32 @@ const PASSES: readonly ((text: string) => MappedText | undefined)[] = [
   spelledHosts,
 ];
 
-/** Lower-cased, de-obfuscated text with every char mapped back to the span of `text` it came from. */
-export function normalise(text: string): MappedText {
+/** Normalised text, with what the text gates found in it (the detectors read them too). */
+export interface NormalisedText extends MappedText {
+  gates: GateHits;
+}
+
+/**
+ * Lower-cased, de-obfuscated text with every char mapped back to the span of `text` it came from. `readGates` is
+ * how each pass's input is gated (tests pass one that opens every gate, to show gating changes nothing).
+ */
+export function normalise(text: string, readGates: (text: string) => GateHits = scanGates): NormalisedText {
   let mapped = foldCharacters(text);
+  // A pass reads the gates of its own input: once a pass changes the text, the gates are read again.
+  let gates = readGates(mapped.text);
   for (const pass of PASSES) {
-    const next = pass(mapped.text);
-    if (next !== undefined) mapped = compose(next, mapped);
+    const next = pass(mapped.text, gates);
+    if (next === undefined) continue;
+    mapped = compose(next, mapped);
+    gates = readGates(mapped.text);
   }
-  return mapped;
+  // The text's own object: its map may not be made yet (an aligned text makes it only if it is read).
+  return Object.assign(mapped, { gates });
+}
+
+/** The gates normalise() read on this text, when it is normalise's own result. */
+export function gatesOf(mapped: MappedText): GateHits | undefined {
+  return 'gates' in mapped ? (mapped as NormalisedText).gates : undefined;
 }
 
 // ---- characters: NFKC, accents, look-alike letters, invisible characters, case ----
@@ -177,8 +196,16 @@ function isAsciiAlphanumeric(code: number): boolean {
  */
 const DIGIT_RUN = /(?<![a-z0-9_|])(?=[0-9oil|]*[0-9])[0-9oil|]{3,}(?![a-z0-9_|])/g;
 const DIGIT_LOOKALIKE = /[oil|]/g;
+/**
+ * A DIGIT_RUN run with a look-alike to change: between DIGIT_RUN's bounds, digits and look-alikes with at least one
+ * of each. (A run is never shortened to meet its look-ahead: every run character is one the look-ahead refuses.)
+ */
+const DIGIT_LOOKALIKE_GATE = new TextGate(
+  String.raw`(?:^|[^a-z0-9_|])[0-9oil|]*(?:[0-9][0-9oil|]*[oil|]|[oil|][0-9oil|]*[0-9])[0-9oil|]*(?:$|[^a-z0-9_|])`,
+);
 
-function digitLookalikes(text: string): MappedText | undefined {
+function digitLookalikes(text: string, gates: GateHits): MappedText | undefined {
+  if (!gates.mayMatch(DIGIT_LOOKALIKE_GATE)) return undefined;
   const edits: TextEdit[] = [];
   for (const run of matchesOf(DIGIT_RUN, text)) {
     for (const letter of matchesOf(DIGIT_LOOKALIKE, run[0])) {

@@ -6,6 +6,7 @@ import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
 import { COMMON_WORDS } from './matchers/common-words.js';
 import { EVERYDAY_WEBMAIL_NAMES, WEBMAIL_NAMES } from './detectors/webmail.js';
 import { matchesOf } from './regex-matches.js';
+import { TextGate, type GateHits } from './text-gates.js';
 
 /** A label starts with a letter, digit or '_' ("- gmail" is a dash and a label, not a label). */
 const LABEL = String.raw`[a-z0-9_%+][a-z0-9_%+\-]{0,63}`;
@@ -43,6 +44,14 @@ const DOMAIN_AFTER_AT = new RegExp(
   'y',
 );
 /**
+ * An "at" followed by a domain: an address is rewritten only where AT_ANCHOR's match has DOMAIN_AFTER_AT right after
+ * it. The domain's look-aheads are dropped and its counted repeats loosened, which only adds matches.
+ */
+const ANY_LABEL = String.raw`[a-z0-9_%+][a-z0-9_%+\-]*`;
+const AT_DOMAIN_GATE = new TextGate(
+  String.raw`${AT}(?:${ANY_LABEL}(?:${DOT}${ANY_LABEL})*${DOT}[a-z]{2}|${[...WEBMAIL_NAMES.keys()].join('|')})`,
+);
+/**
  * How far before its "at" a local part may start: 9 labels of 64 with their dots would be 700, but nobody reads
  * out more than this. Running the address regex only near an "at" makes the pass 3x faster on prose.
  */
@@ -53,7 +62,8 @@ const MAX_DOMAIN_CHARS = 200;
 const MAX_TRIES_PER_AT = 12;
 
 /** The text with every spelled-out e-mail address written as one ("jo.bloggs@gmail.com", "jhughes@gmail"). */
-export function spelledAddresses(text: string): MappedText | undefined {
+export function spelledAddresses(text: string, gates: GateHits): MappedText | undefined {
+  if (!gates.mayMatch(AT_DOMAIN_GATE)) return undefined;
   const edits: TextEdit[] = [];
   let searchedTo = 0;
   for (const at of matchesOf(AT_ANCHOR, text)) {
@@ -181,13 +191,15 @@ const SPELLED_DOT_ANCHOR = new RegExp(SPELLED_DOT, 'g');
 const MAX_HOST_PREFIX_CHARS = 100;
 /** How far after a read-out dot the rest of its host may run (two more labels and dots). */
 const MAX_HOST_SUFFIX_CHARS = 60;
-/** Cheap test that skips the pass for the many messages with no dot read out. */
+/** A dot read out anywhere ("dot", "(.)"): before a plain "@", the sign of a local part read out. */
 const SPOKEN_DOT_HINT = /dot|[[({<] ?\. ?[\])}>]/;
+/** A host's last read-out dot: after a label character, before the two letters a host's ending has at least. */
+const SPELLED_HOST_GATE = new TextGate(String.raw`[a-z0-9\-]${SPELLED_DOT}[a-z]{2}`);
 const HOST_SEPARATOR = new RegExp(String.raw`${BRACKETED_DOT}|${WORD_GAP}dot${WORD_GAP}|\.`, 'g');
 
 /** The text with every web address read out ("jhughes dot com") written as one ("jhughes.com"). */
-export function spelledHosts(text: string): MappedText | undefined {
-  if (!SPOKEN_DOT_HINT.test(text)) return undefined;
+export function spelledHosts(text: string, gates: GateHits): MappedText | undefined {
+  if (!gates.mayMatch(SPELLED_HOST_GATE)) return undefined;
   const edits: TextEdit[] = [];
   let searchedTo = 0;
   for (const dot of matchesOf(SPELLED_DOT_ANCHOR, text)) {

@@ -3,6 +3,7 @@
 
 import { applyEdits, type MappedText, type TextEdit } from './mapped-text.js';
 import { matchesOf } from './regex-matches.js';
+import { TextGate, type GateHits } from './text-gates.js';
 
 /** At most this many words in one spelled number; bounds the regex's work on a page of "one one one...". */
 const MAX_SPELLED_WORDS = 40;
@@ -32,18 +33,30 @@ const REPEAT_WORDS = new Map<string, number>([
 /** Digits and digit words run together with no space ("0seven7zero0", "9zerozero", "1two3"), at least one digit. */
 const DIGIT_WORD = 'zero|one|two|three|four|five|six|seven|eight|nine|oh';
 const GLUED = String.raw`(?:[0-9]{1,12}(?:${DIGIT_WORD})|(?:${DIGIT_WORD}){1,12}[0-9])(?:[0-9]|${DIGIT_WORD}){0,22}`;
-const NUMBER_WORD = String.raw`(?:seventeen|thirteen|fourteen|eighteen|nineteen|fifteen|sixteen|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred(?:[ \t,]{1,3}and)?|zero|nought|oh?|one|two|three|four|five|six|seven|eight|nine|ten|double|treble|triple|[0-9]{1,12}|${GLUED})\b`;
+const WORDS = String.raw`seventeen|thirteen|fourteen|eighteen|nineteen|fifteen|sixteen|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred(?:[ \t,]{1,3}and)?|zero|nought|oh?|one|two|three|four|five|six|seven|eight|nine|ten|double|treble|triple`;
+const NUMBER_WORD = String.raw`(?:${WORDS}|[0-9]{1,12}|${GLUED})\b`;
 const NUMBER_SEPARATOR = String.raw`[ \t,\-]{1,3}`;
 const SPELLED_NUMBER = new RegExp(
   String.raw`\b${NUMBER_WORD}(?:${NUMBER_SEPARATOR}${NUMBER_WORD}){1,${MAX_SPELLED_WORDS - 1}}`,
   'g',
+);
+/**
+ * A run is rewritten only when it spells a digit, so it has two number words, one with letters (every alternative but
+ * plain digits): those two are side by side somewhere in it. Counted repeats are loosened, which only adds matches.
+ */
+const GLUED_ANY_LENGTH = String.raw`(?:[0-9]+(?:${DIGIT_WORD})|(?:${DIGIT_WORD})+[0-9])(?:[0-9]|${DIGIT_WORD})*`;
+const SPELLED_WORD = String.raw`(?:${WORDS}|${GLUED_ANY_LENGTH})\b`;
+const ANY_NUMBER_WORD = String.raw`(?:${WORDS}|[0-9]+|${GLUED_ANY_LENGTH})\b`;
+const SPELLED_NUMBER_GATE = new TextGate(
+  String.raw`\b${ANY_NUMBER_WORD}${NUMBER_SEPARATOR}${SPELLED_WORD}|\b${SPELLED_WORD}${NUMBER_SEPARATOR}${ANY_NUMBER_WORD}`,
 );
 /** Digit words first, so a glued "zerozero" is two tokens. */
 const NUMBER_TOKEN =
   /seventeen|thirteen|fourteen|eighteen|nineteen|fifteen|sixteen|seventy|twenty|thirty|forty|fifty|sixty|eighty|ninety|zero|one|two|three|four|five|six|seven|eight|nine|[a-z]+|[0-9]+/g;
 
 /** The text with every spelled-out number of at least MIN_SPELLED_DIGITS digits written in digits. */
-export function spelledDigits(text: string): MappedText | undefined {
+export function spelledDigits(text: string, gates: GateHits): MappedText | undefined {
+  if (!gates.mayMatch(SPELLED_NUMBER_GATE)) return undefined;
   const edits: TextEdit[] = [];
   for (const run of matchesOf(SPELLED_NUMBER, text)) {
     const runEdits = readSpelledNumber(run[0], run.index);

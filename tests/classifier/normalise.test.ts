@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { normalise } from '../../src/classifier/normalise.js';
-import { compose, identity, toOriginalSpan, type MappedText } from '../../src/classifier/mapped-text.js';
+import {
+  compose,
+  identity,
+  MappedTextBuilder,
+  toOriginalSpan,
+  type MappedText,
+} from '../../src/classifier/mapped-text.js';
+import { htmlToText } from '../../src/classifier/html-text.js';
 
 /** The original text behind the first occurrence of `derived` in the normalised text. */
 function originalOf(mapped: MappedText, original: string, derived: string): string {
@@ -164,6 +171,38 @@ describe('MappedText', () => {
     const both = compose(outer, inner);
     const at = both.text.indexOf('jo');
     expect(toOriginalSpan(both, at, at + 2)).toEqual({ start: 3, end: 5 });
+  });
+
+  it('keeps what the outer derivation carries about its text (the gates normalise read)', () => {
+    const inner = identity('<p>Hi ＪＯ</p>');
+    const outer = normalise('Hi ＪＯ');
+    expect(compose(outer, inner).gates).toBe(outer.gates);
+  });
+
+  it('builds an aligned text without a map until a char leaves its own offset', () => {
+    const aligned = new MappedTextBuilder(4);
+    aligned.emitAligned('ab', 0);
+    aligned.emit('c', 2, 3);
+    const text = aligned.build();
+    expect([...text.starts, ...text.ends]).toEqual([0, 1, 2, 1, 2, 3]);
+
+    const shifted = new MappedTextBuilder(4);
+    shifted.emitAligned('ab', 0);
+    shifted.emit('', 2, 5);
+    shifted.emit('x', 5, 7);
+    shifted.emitAligned('yz', 7);
+    const built = shifted.build();
+    expect(built.text).toBe('abxyz');
+    expect([...built.starts]).toEqual([0, 1, 5, 7, 8]);
+    expect([...built.ends]).toEqual([1, 2, 7, 8, 9]);
+  });
+
+  it('composes an aligned outer text onto the inner map as it is', () => {
+    const inner = htmlToText('<p>Hi <b>Jo</b></p>');
+    const both = compose(normalise(inner.text), inner);
+    expect(both.text).toBe('hi jo');
+    expect([...both.starts]).toEqual([...inner.starts]);
+    expect(toOriginalSpan(both, 3, 5)).toEqual(toOriginalSpan(inner, 3, 5));
   });
 
   it('maps an identity text to itself and an empty span to a point', () => {

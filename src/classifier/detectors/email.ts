@@ -7,6 +7,7 @@ import type { MappedText } from '../mapped-text.js';
 import { COMMON_WORDS } from '../matchers/common-words.js';
 import {
   isUnderDomain,
+  mayMatch,
   scanOnce,
   withoutOverlaps,
   type Detector,
@@ -14,6 +15,7 @@ import {
   type DetectorHit,
 } from './types.js';
 import { MADE_UP } from './made-up.js';
+import { TextGate } from '../text-gates.js';
 import { EVERYDAY_WEBMAIL_NAMES, isWebmailDomain, WEBMAIL_NAMES } from './webmail.js';
 
 const optionsSchema = z
@@ -34,8 +36,8 @@ const ADDRESS =
   /(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,24})(?![a-z0-9-]|\.[a-z0-9])/g;
 
 const PROVIDER = `(${[...WEBMAIL_NAMES.keys()].join('|')})`;
-/** Cheap test that spares the provider forms the many messages that name no provider. */
-const PROVIDER_NAMED = new RegExp(PROVIDER);
+/** Every provider form names a provider: the gate spares the forms the many messages that name none. */
+const PROVIDER_NAMED_GATE = new TextGate(PROVIDER);
 /** "jhughes@gmail": a provider's name after the "@" is its address even without ".com". */
 const ADDRESS_WITHOUT_ENDING = new RegExp(
   String.raw`(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63})@${PROVIDER}(?![a-z0-9\-@]|\.[a-z0-9])`,
@@ -87,7 +89,7 @@ interface FoundAddress {
 }
 
 /** Every address in the text, before any rule's settings choose among them. */
-function addressesIn(mapped: MappedText): readonly FoundAddress[] {
+function addressesIn(mapped: MappedText, context: DetectorContext): readonly FoundAddress[] {
   const text = mapped.text;
   const found: FoundAddress[] = [];
   // Both address forms need an '@'; most messages have none, and the scan for them is the detector's dearest.
@@ -104,7 +106,7 @@ function addressesIn(mapped: MappedText): readonly FoundAddress[] {
     }
   }
   // Provider names are webmail by definition, so these are reported with or without webmailOnly.
-  if (!PROVIDER_NAMED.test(text)) return found;
+  if (!mayMatch(context, PROVIDER_NAMED_GATE)) return found;
   if (text.includes('@')) {
     for (const match of text.matchAll(ADDRESS_WITHOUT_ENDING)) {
       const domain = WEBMAIL_NAMES.get(match[2]!)!;

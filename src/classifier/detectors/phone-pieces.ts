@@ -3,6 +3,7 @@
 
 import { digitCount, dialledDigits, readNumber, type ParseBudget, type ReadNumber } from './phone-number.js';
 import { matchesOf } from '../regex-matches.js';
+import { TextGate } from '../text-gates.js';
 
 /** A group of 2 to 12 digits (a space, dot or dash may sit inside: "07700 900"). */
 const DIGIT_GROUP = /(?<![0-9a-z+_@£$€#])\+?[0-9](?:[ \t\-.]?[0-9]){1,11}(?![0-9])/g;
@@ -10,8 +11,17 @@ const DIGIT_GROUP = /(?<![0-9a-z+_@£$€#])\+?[0-9](?:[ \t\-.]?[0-9]){1,11}(?![
  * What may join two pieces: punctuation and a few words that say "and then the next digits" ("then", "and the rest
  * is", "followed by", "last bit"). Only these: an ordinary word between two numbers keeps them apart.
  */
-const LINK =
-  /^[ \t]*(?:[,;&+/:|(]|\.{1,3}|-{1,2})?[ \t]*(?:(?:and|then|followed|by|plus|next|after|that|the|rest|is|are|it's|its|last|first|second|third|final|other|remaining|half|bit|part|digits|ending|ends|in|with|finally|more|of|it|number|three|four|five|six|seven|eight)[ \t]*[,:;)]?[ \t]*){0,6}$/;
+const LINK_PUNCTUATION = String.raw`(?:[,;&+/:|(]|\.{1,3}|-{1,2})`;
+const LINK_WORD = String.raw`(?:(?:and|then|followed|by|plus|next|after|that|the|rest|is|are|it's|its|last|first|second|third|final|other|remaining|half|bit|part|digits|ending|ends|in|with|finally|more|of|it|number|three|four|five|six|seven|eight)[ \t]*[,:;)]?[ \t]*)`;
+const LINK = new RegExp(String.raw`^[ \t]*${LINK_PUNCTUATION}?[ \t]*${LINK_WORD}{0,6}$`);
+/**
+ * Two groups with a link between them, as every pieced number has: a digit, a link that is not blank alone (linked()
+ * refuses those), and a digit or '+'. A lone '.' or '-' between digits sits inside a group, unless a '+' follows it
+ * or the group before was cut at its twelfth digit (so twelve digits run there); those are the last two cases.
+ */
+export const PIECED_NUMBER_GATE = new TextGate(
+  String.raw`[0-9](?:[ \t]*${LINK_PUNCTUATION}?[ \t]*${LINK_WORD}+|[ \t]+${LINK_PUNCTUATION}[ \t]*|${LINK_PUNCTUATION}[ \t]+|\.{2,3}|--|[,;&+/:|(])\+?[0-9]|[0-9][.\-]\+[0-9]|[0-9](?:[ \t\-.]?[0-9]){11}`,
+);
 const NOT_DIGIT = /[^0-9]/g;
 /** Words that say the next digits continue the number; without one, the text before must be about a phone. */
 const CONTINUING =

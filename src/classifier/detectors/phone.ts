@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
-import { scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { mayMatch, scanOnce, type Detector, type DetectorContext, type DetectorHit } from './types.js';
 import {
   dialledDigits,
   digitCount,
@@ -15,8 +15,9 @@ import {
   readNumber,
   type ParseBudget,
 } from './phone-number.js';
-import { CUE_WINDOW, findPiecedNumbers, PHONE_CUE } from './phone-pieces.js';
+import { CUE_WINDOW, findPiecedNumbers, PHONE_CUE, PIECED_NUMBER_GATE } from './phone-pieces.js';
 import { matchesOf } from '../regex-matches.js';
+import { TextGate } from '../text-gates.js';
 
 export { MAX_NUMBER_PARSES } from './phone-number.js';
 
@@ -56,6 +57,13 @@ const CANDIDATE = new RegExp(
   String.raw`(?<![0-9a-z+_@£$€#])(?:\+|\(\+?)?[0-9](?:${SEPARATOR}[0-9]){6,31}(?![0-9])`,
   'gu',
 );
+/**
+ * Seven digits with CANDIDATE's separators between them, every filler read as some non-ASCII characters (pictographs,
+ * their modifiers and regional indicators are all outside ASCII): a candidate holds at least that.
+ */
+const CANDIDATE_GATE = new TextGate(
+  String.raw`[0-9](?:(?:[ \t\-./()*~_]{0,3}|[ \t]{0,2}[^\x00-\x7f]+[ \t]{0,2})[0-9]){6}`,
+);
 const SEPARATOR_RUN = new RegExp(String.raw`(?:[ \t\-./()*~_]|${FILLER})+`, 'gu');
 /**
  * Digits apart by one letter, the same each time ("0x7x7x0x0x9x0x0x1x2x3", "07700x900x123"): a filler too. Needs
@@ -63,12 +71,16 @@ const SEPARATOR_RUN = new RegExp(String.raw`(?:[ \t\-./()*~_]|${FILLER})+`, 'gu'
  */
 const LETTER_FILLED = /(?<![0-9a-z])[0-9]{1,6}([a-z])[0-9]{1,6}(?:\1[0-9]{1,6}){1,14}(?![0-9a-z])/g;
 const MIN_FILLED_DIGITS = 10;
+/** Digits, a letter, digits, the letter again and a digit: any letter stands for the repeated one. */
+const LETTER_FILLED_GATE = new TextGate(String.raw`[0-9][a-z][0-9]+[a-z][0-9]`);
 /**
  * A number broken over two lines, as a mail client wraps a long line ("call me on 07700\n900123"). Read only when
  * the words before offer it as a number: a column of figures is not one number.
  */
 const WRAPPED =
   /(?<![0-9a-z+_@£$€#])\+?[0-9](?:[ \t\-.]?[0-9]){3,10}[ \t]*\r?\n[ \t]*[0-9](?:[ \t\-.]?[0-9]){2,10}(?![0-9])/g;
+/** The line break of a wrapped number with the digit before and after it. */
+const WRAPPED_GATE = new TextGate(String.raw`[0-9][ \t]*\r?\n[ \t]*[0-9]`);
 /** Written like a date ("12/03/2024", "01.02.24"): never read as a number. */
 const DATE_LIKE = /^\(?[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{2,4}\)?$/;
 /** Labels that say the digits after them are an identifier, not something to ring. */
@@ -105,11 +117,12 @@ export const phoneDetector: Detector<PhoneOptions> = {
 };
 
 /** Every number in the text, wanted or not, by start: a number no rule wants is still not read again in pieces. */
-function numbersIn(mapped: MappedText): readonly FoundNumber[] {
+function numbersIn(mapped: MappedText, context: DetectorContext): readonly FoundNumber[] {
   const text = mapped.text;
   const budget: ParseBudget = { parses: MAX_NUMBER_PARSES };
   const found: FoundNumber[] = [];
-  for (const match of matchesOf(CANDIDATE, text)) {
+  const candidates = mayMatch(context, CANDIDATE_GATE) ? matchesOf(CANDIDATE, text) : [];
+  for (const match of candidates) {
     if (DATE_LIKE.test(match[0]) || isLabelledIdentifier(text, match.index)) continue;
     const numbers = readNumbers(match[0], match.index, budget);
     if (numbers.length === 0 && offeredAsNumber(text, match.index)) {
@@ -119,16 +132,19 @@ function numbersIn(mapped: MappedText): readonly FoundNumber[] {
     }
     found.push(...numbers);
   }
-  for (const match of matchesOf(LETTER_FILLED, text)) {
+  const letterFilled = mayMatch(context, LETTER_FILLED_GATE) ? matchesOf(LETTER_FILLED, text) : [];
+  for (const match of letterFilled) {
     if (countDigits(match[0]) < MIN_FILLED_DIGITS || isLabelledIdentifier(text, match.index)) continue;
     found.push(...readWhole(match[0], match.index, budget));
   }
-  for (const match of matchesOf(WRAPPED, text)) {
+  const wrapped = mayMatch(context, WRAPPED_GATE) ? matchesOf(WRAPPED, text) : [];
+  for (const match of wrapped) {
     if (!offeredAsNumber(text, match.index)) continue;
     found.push(...readWhole(match[0], match.index, budget));
   }
   found.sort((a, b) => a.start - b.start);
-  for (const pieced of findPiecedNumbers(text, found, budget)) {
+  const piecedNumbers = mayMatch(context, PIECED_NUMBER_GATE) ? findPiecedNumbers(text, found, budget) : [];
+  for (const pieced of piecedNumbers) {
     if (!isLabelledIdentifier(text, pieced.start)) found.push(pieced);
   }
   return withoutOverlaps(found.sort((a, b) => a.start - b.start));

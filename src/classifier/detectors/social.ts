@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import type { MappedText } from '../mapped-text.js';
 import { COMMON_WORDS } from '../matchers/common-words.js';
-import { scanOnce, withoutOverlaps, type Detector, type DetectorContext, type DetectorHit } from './types.js';
+import { mayMatch, scanOnce, withoutOverlaps, type Detector, type DetectorContext, type DetectorHit } from './types.js';
 import { findLinks, linksIn } from './links.js';
 import { PLATFORMS, profileOfLink } from './platforms.js';
 import { MADE_UP } from './made-up.js';
 import { matchesOf } from '../regex-matches.js';
+import { JS_SPACE, TextGate } from '../text-gates.js';
 
 const optionsSchema = z
   .object({
@@ -32,6 +33,10 @@ const PLATFORM = String.raw`(?<platform>${[...PLATFORM_OF_WORD.keys()]
   .join('|')})(?![a-z0-9])`;
 /** Where a platform is named: every form contains one, so the forms run only on stretches around these. */
 const PLATFORM_NAMED = new RegExp(String.raw`(?<![a-z0-9@])${PLATFORM}`, 'g');
+/** PLATFORM_NAMED with its look-arounds read as characters; every form is read only around a name it finds. */
+const PLATFORM_NAMED_GATE = new TextGate(
+  String.raw`(?:^|[^a-z0-9@])(?:${[...PLATFORM_OF_WORD.keys()].map((w) => w.replace(/ /g, `${JS_SPACE}+`)).join('|')})(?:$|[^a-z0-9])`,
+);
 /**
  * How far a form reaches before and after its platform's name ("username jhughes_99 on snapchat", "add me on snap:
  * handle"). Running the forms only there makes the detector 2-3x faster on mail that names a platform once.
@@ -148,6 +153,7 @@ const NOT_HANDLES = new Set(
 
 /** A Nintendo Switch friend code ("SW-1234-5678-9012"): the format is the platform's own, so no name is needed. */
 const FRIEND_CODE = /(?<![a-z0-9])sw[- ]?([0-9]{4})[- ]([0-9]{4})[- ]([0-9]{4})(?![0-9])/g;
+const FRIEND_CODE_GATE = new TextGate(String.raw`sw[- ]?[0-9]{4}[- ][0-9]{4}[- ][0-9]{4}`);
 
 /** The MADE_UP look, for a handle already cut out ("mrh_22", "fiona.swims"; not "v2.1", "3.5m", "e.g"). */
 const MADE_UP_WHOLE = new RegExp(String.raw`^${MADE_UP}`);
@@ -171,8 +177,10 @@ export const socialDetector: Detector<SocialOptions> = {
       const profile = profileOfLink(link.host, link.path);
       if (profile !== undefined) add(link.start, link.end, profile.platform, profile.handle);
     }
-    for (const match of text.matchAll(FRIEND_CODE)) {
-      add(match.index, match.index + match[0].length, 'nintendo', `sw-${match[1]}-${match[2]}-${match[3]}`);
+    if (mayMatch(context, FRIEND_CODE_GATE)) {
+      for (const match of text.matchAll(FRIEND_CODE)) {
+        add(match.index, match.index + match[0].length, 'nintendo', `sw-${match[1]}-${match[2]}-${match[3]}`);
+      }
     }
     /** One account given in words: `matched` starts at `start` in the text and holds the named groups. */
     const consider = (
@@ -202,8 +210,10 @@ export const socialDetector: Detector<SocialOptions> = {
       add(start, end, platform, handle);
     };
     const named: RegExpExecArray[] = [];
-    for (const name of matchesOf(PLATFORM_NAMED, text)) {
-      if (named.push(name) >= MAX_PLATFORM_NAMES) break;
+    if (mayMatch(context, PLATFORM_NAMED_GATE)) {
+      for (const name of matchesOf(PLATFORM_NAMED, text)) {
+        if (named.push(name) >= MAX_PLATFORM_NAMES) break;
+      }
     }
     for (const name of named) {
       for (const form of FORMS_AT_PLATFORM) {

@@ -3,6 +3,7 @@
 import type { ZodType } from 'zod';
 import type { MappedText } from '../mapped-text.js';
 import type { OrganisationSettings } from '../types.js';
+import type { GateHits, TextGate } from '../text-gates.js';
 
 export interface DetectorHit {
   /** Offsets in the normalised text (UTF-16 code units, end exclusive). */
@@ -18,11 +19,22 @@ export interface DetectorContext {
    * rule read the same numbers). Absent when a detector is called on its own.
    */
   once?: <T>(key: object, compute: () => T) => T;
+  /** What the text gates found in the part's text. Absent when a detector is called on its own: every gate open. */
+  gates?: GateHits;
 }
 
 /** The result of `scan` on this text, shared by every rule that uses the same scan on the same part. */
-export function scanOnce<T>(text: MappedText, context: DetectorContext, scan: (text: MappedText) => T): T {
-  return context.once === undefined ? scan(text) : context.once(scan, () => scan(text));
+export function scanOnce<T>(
+  text: MappedText,
+  context: DetectorContext,
+  scan: (text: MappedText, context: DetectorContext) => T,
+): T {
+  return context.once === undefined ? scan(text, context) : context.once(scan, () => scan(text, context));
+}
+
+/** Whether the gate's regex may match in the part's text (always, when the gates were not read). */
+export function mayMatch(context: DetectorContext, gate: TextGate): boolean {
+  return context.gates?.mayMatch(gate) ?? true;
 }
 
 /**

@@ -22,6 +22,7 @@ export class DetectorMatcher implements Matcher {
     const hits = this.detector.detect(screen.mapped, this.options, {
       organisation: context.organisation,
       once: (key, compute) => screen.once(key, compute),
+      gates: screen.gates,
     });
     return hits.slice(0, context.limit).map((h) => (h.detail ? { start: h.start, end: h.end, detail: h.detail } : h));
   }

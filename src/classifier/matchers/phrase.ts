@@ -100,9 +100,15 @@ export class PhraseMatcher implements Matcher, SentenceTest {
 
   /** Sentences holding a hit for every gate of this phrase, in order. */
   private candidateSentences(screen: ScreenText): number[] {
+    // A phrase needs every anchor position in one sentence: when one has no anchor word in the text, skip tokenising.
+    if (!screen.mayHitEveryTag(this.owner)) return [];
     const hits = screen.tokenHits(this.owner);
     if (hits.length === 0) return [];
     const full = (1 << this.gates) - 1;
+    // A gate with no hit in the whole text has none in any sentence: spare the sentences and their tokens.
+    let anywhere = 0;
+    for (const hit of hits) anywhere |= 1 << hit.entry.tag;
+    if (anywhere !== full) return [];
     const ofToken = screen.sentenceOfTokens();
     const masks = new Map<number, number>();
     for (const hit of hits) {

@@ -2,8 +2,10 @@
 // (tokens, sentences, word-list hits, pattern-set hits, NLP documents per sentence), however many rules ask.
 
 import nlp from 'compromise';
-import type { RE2Set } from './re2-set.js';
+import { utf8Of, type PatternSets } from './re2-set.js';
 import type { MappedText } from '../mapped-text.js';
+import { gatesOf } from '../normalise.js';
+import { scanGates, type GateHits } from '../text-gates.js';
 import type { TokenHit, TokenIndex } from './token-index.js';
 import { sentenceAt, splitSentences, tokenise, type Sentence, type Token } from './tokens.js';
 
@@ -14,8 +16,13 @@ const LINE_BREAKS = /[\r\n\f\v\u2028\u2029]/g;
 /** The tables compiled once for a rule set that every part is scanned against. */
 export interface ScanTables {
   words: TokenIndex;
-  /** All rule patterns in one RE2.Set: a clean part costs one scan, not one per pattern rule. */
-  patterns?: RE2Set;
+  /** All rule patterns in a few RE2.Sets: a clean part costs a scan per set, not one per pattern rule. */
+  patterns?: PatternSets | undefined;
+  /**
+   * For each owner of `words`, the index in `patterns` of each tag's first-word gate (TokenIndex.firstWordGates);
+   * an owner without gates here is always looked up.
+   */
+  wordGates?: ReadonlyMap<number, readonly number[]>;
 }
 
 /**
@@ -57,6 +64,7 @@ export class ScreenText {
   private sentenceOfToken?: Int32Array;
   private wordHits?: Map<number, TokenHit[]>;
   private patternHits?: Set<number>;
+  private gateHits?: GateHits;
   private readonly memo = new Map<object, unknown>();
 
   constructor(
@@ -100,16 +108,37 @@ export class ScreenText {
     return out;
   }
 
-  /** Hits of every compiled word list (words rules, phrase anchors) on this text, by owner. */
+  /**
+   * Hits of one compiled word list (a words rule, a phrase's anchors) on this text. The text is tokenised and every
+   * list looked up at once, the first time a list whose gates find a first word asks.
+   */
   tokenHits(owner: number): readonly TokenHit[] {
+    const gates = this.tables.wordGates?.get(owner);
+    if (gates !== undefined && !gates.some((gate) => this.patternMayMatch(gate))) return [];
     this.wordHits ??= this.tables.words.scan(this.tokens);
     return this.wordHits.get(owner) ?? [];
+  }
+
+  /** Whether each tag of the list (each anchor position of a phrase) may have a hit: its gate matches somewhere. */
+  mayHitEveryTag(owner: number): boolean {
+    const gates = this.tables.wordGates?.get(owner);
+    return gates === undefined || gates.every((gate) => this.patternMayMatch(gate));
+  }
+
+  /** What the text gates found in this text: normalise read them already (and compose keeps them). */
+  get gates(): GateHits {
+    this.gateHits ??= gatesOf(this.mapped) ?? scanGates(this.text);
+    return this.gateHits;
   }
 
   /** Whether the pattern with this index in the rule set's RE2.Set can match anywhere in the text. */
   patternMayMatch(setIndex: number): boolean {
     if (!this.tables.patterns) return true;
-    this.patternHits ??= new Set(this.tables.patterns.match(this.text));
+    if (this.patternHits === undefined) {
+      // The bytes normalise's gate scan encoded, when it read this very text: one conversion for both scans.
+      const utf8 = (this.gateHits ?? gatesOf(this.mapped))?.utf8 ?? utf8Of(this.text);
+      this.patternHits = new Set(this.tables.patterns.match(utf8));
+    }
     return this.patternHits.has(setIndex);
   }
 

@@ -41,6 +41,30 @@ export class TokenIndex {
     else this.byFirstWord.set(first, [entry]);
   }
 
+  /**
+   * For each owner and tag, a re2 pattern that matches wherever a token could be looked up as the first word of one
+   * of its entries: a text it does not match in holds no hit of that owner and tag, so it need not be tokenised for
+   * them. It reads word bounds more loosely than tokenise, which only adds matches: a token starts after a character
+   * that is no word character, and ends (or reaches the apostrophe lookupForms cuts at) before one, and every ASCII
+   * letter and digit is a word character.
+   */
+  firstWordGates(): { owner: number; tag: number; source: string }[] {
+    const groups = new Map<string, { owner: number; tag: number; words: Set<string> }>();
+    for (const [word, entries] of this.byFirstWord) {
+      for (const { owner, tag } of entries) {
+        const key = `${owner} ${tag}`;
+        const group = groups.get(key) ?? { owner, tag, words: new Set<string>() };
+        group.words.add(word);
+        groups.set(key, group);
+      }
+    }
+    return [...groups.values()].map(({ owner, tag, words }) => ({
+      owner,
+      tag,
+      source: wordsGate([...words]),
+    }));
+  }
+
   /** Every entry found in the tokens, grouped by owner. */
   scan(tokens: readonly Token[]): Map<number, TokenHit[]> {
     const hits = new Map<number, TokenHit[]>();
@@ -65,6 +89,28 @@ export class TokenIndex {
       else hits.set(entry.owner, [hit]);
     }
   }
+}
+
+const ASCII_WORD_CHAR = /^[A-Za-z0-9]$/;
+const BEFORE_WORD = '(?:^|[^A-Za-z0-9])';
+const AFTER_WORD = '(?:$|[^A-Za-z0-9])';
+
+/**
+ * First words as one gate: each bounded on a side only where it has an ASCII letter or digit (not a pictograph);
+ * the words bounded on both sides share their bounds, which keeps the automaton small.
+ */
+function wordsGate(words: readonly string[]): string {
+  const bounded: string[] = [];
+  const others: string[] = [];
+  for (const word of words) {
+    const literal = word.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&').replace(/'/g, "['’]");
+    const before = ASCII_WORD_CHAR.test(word[0]!);
+    const after = ASCII_WORD_CHAR.test(word[word.length - 1]!);
+    if (before && after) bounded.push(literal);
+    else others.push((before ? BEFORE_WORD : '') + literal + (after ? AFTER_WORD : ''));
+  }
+  if (bounded.length > 0) others.unshift(`${BEFORE_WORD}(?:${bounded.join('|')})${AFTER_WORD}`);
+  return others.join('|');
 }
 
 function followsOn(tokens: readonly Token[], at: number, words: readonly string[]): boolean {

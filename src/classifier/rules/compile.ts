@@ -7,7 +7,7 @@ import { DetectorMatcher, detectorNames, findDetector } from '../matchers/detect
 import type { Matcher, SentenceTest } from '../matchers/matcher.js';
 import { compilePattern, PATTERN_FLAGS, PatternMatcher, patternProblem } from '../matchers/pattern.js';
 import { PhraseError, PhraseMatcher } from '../matchers/phrase.js';
-import { patternSet } from '../matchers/re2-set.js';
+import { PatternSets } from '../matchers/re2-set.js';
 import type { ScanTables, ScreenText } from '../matchers/screen-text.js';
 import { TokenIndex } from '../matchers/token-index.js';
 import { WordsException, WordsMatcher } from '../matchers/words.js';
@@ -75,7 +75,16 @@ export function compileRules(packs: readonly RulePackText[], options: CompileOpt
   const words = new TokenIndex();
   const patternSources: string[] = [];
   const rules = merged.rules.map((active) => compileRule(active, words, patternSources));
-  return { rules, tables: { words, patterns: patternSet(patternSources, PATTERN_FLAGS) }, warnings: merged.warnings };
+  // The word index's gates are scanned with the patterns: the scan a part costs also says whether to tokenise it.
+  const wordGates = new Map<number, number[]>();
+  const gateSources: string[] = [];
+  for (const gate of words.firstWordGates()) {
+    const ofOwner = wordGates.get(gate.owner) ?? [];
+    ofOwner[gate.tag] = patternSources.length + gateSources.push(gate.source) - 1;
+    wordGates.set(gate.owner, ofOwner);
+  }
+  const patterns = PatternSets.build(patternSources, gateSources, PATTERN_FLAGS);
+  return { rules, tables: { words, patterns, wordGates }, warnings: merged.warnings };
 }
 
 function compileRule(active: ActiveRule, words: TokenIndex, patternSources: string[]): CompiledRule {
