@@ -59,6 +59,8 @@ const DETAILS = [
   'text 07700 - 900 - 123',
   '07700 (900) 123',
   'www.jo.net is my blog',
+  'my blog is jo.co',
+  'my site is jo.uk.',
   'https://x.blogspot.com/p',
   'add me on snap: mr.h',
   '👻 mrh_22',
