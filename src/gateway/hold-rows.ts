@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   AuditFilter,
   Envelope,
+  FailedLoginCount,
   FindingFeedback,
   HeldItem,
   HoldFilter,
@@ -262,6 +263,29 @@ export function userChanges(
   }
   if (changes.disabled !== undefined) sets.push(`disabled = ${sql.param(bool(changes.disabled))}`);
   return sets;
+}
+
+/**
+ * One more failed sign-in as one UPDATE (see HoldStore.recordFailedLogin). Every right-hand side reads the row as it
+ * was, and concurrent updates of one row run one after the other (SQLite's write lock, PostgreSQL's row lock, which
+ * re-reads the row a waiting update acts on), so no failure is lost. The count left is 0 only when this one locked.
+ */
+export function failedLoginUpdate(sql: SqlDialect, email: string, lockAfter: number, lockUntil: Date): string {
+  const reached = () => `failed_logins + 1 >= ${sql.param(lockAfter)}`;
+  return `UPDATE users SET
+      failed_logins = CASE WHEN ${reached()} THEN 0 ELSE failed_logins + 1 END,
+      locked_until = CASE WHEN ${reached()} THEN ${sql.param(sql.time(lockUntil))} ELSE locked_until END
+    WHERE email = ${sql.param(email)}
+    RETURNING failed_logins, locked_until`;
+}
+
+export function failedLoginCount(
+  row: { failed_logins: number | string } | undefined,
+  lockAfter: number,
+): FailedLoginCount | undefined {
+  if (row === undefined) return undefined;
+  const left = Number(row.failed_logins);
+  return left === 0 ? { failedLogins: lockAfter, locked: true } : { failedLogins: left, locked: false };
 }
 
 export interface SessionRow {

@@ -155,6 +155,14 @@ export class StateConflictError extends Error {
   }
 }
 
+/** Where one more failed sign-in left an account. */
+export interface FailedLoginCount {
+  /** Failed sign-ins in a row, this one included. */
+  failedLogins: number;
+  /** Whether this one locked the account. */
+  locked: boolean;
+}
+
 export interface HoldStore {
   /** Creates or migrates the schema. */
   init(): Promise<void>;
@@ -197,6 +205,12 @@ export interface HoldStore {
   getUser(email: string): Promise<User | undefined>;
   listUsers(): Promise<User[]>;
   updateUser(email: string, changes: Partial<Omit<User, 'email' | 'createdAt'>>): Promise<void>;
+  /**
+   * Counts one failed sign-in in a single statement, so failures on several review-app instances at once each count:
+   * the count goes up by one and, on reaching `lockAfter`, is reset with the account locked until `lockUntil`.
+   * Undefined when there is no such user.
+   */
+  recordFailedLogin(email: string, lockAfter: number, lockUntil: Date): Promise<FailedLoginCount | undefined>;
 
   createSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | undefined>;

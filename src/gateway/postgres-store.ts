@@ -8,6 +8,7 @@ import {
   type AuditFilter,
   type Decision,
   type DeliveryOutcome,
+  type FailedLoginCount,
   type FindingFeedback,
   type HeldItem,
   type HoldFilter,
@@ -33,6 +34,8 @@ import {
   categoriesOf,
   createdAudit,
   defaultFromStates,
+  failedLoginCount,
+  failedLoginUpdate,
   feedbackFromRow,
   holdFromRow,
   holdWhere,
@@ -439,6 +442,13 @@ export class PostgresStore implements HoldStore {
       params,
     );
     if (result.rowCount !== 1) throw new UserNotFoundError(email);
+  }
+
+  async recordFailedLogin(email: string, lockAfter: number, lockUntil: Date): Promise<FailedLoginCount | undefined> {
+    const params: Params = [];
+    const sql = failedLoginUpdate(postgresDialect(params), text(normaliseAddress(email)), lockAfter, lockUntil);
+    const { rows } = await this.pool.query<UserRow>(sql, params);
+    return failedLoginCount(rows[0], lockAfter);
   }
 
   async createSession(session: Session): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type AuditFilter,
   type Decision,
   type DeliveryOutcome,
+  type FailedLoginCount,
   type FindingFeedback,
   type HeldItem,
   type HoldFilter,
@@ -33,6 +34,8 @@ import {
   categoriesOf,
   createdAudit,
   defaultFromStates,
+  failedLoginCount,
+  failedLoginUpdate,
   feedbackFromRow,
   holdFromRow,
   holdWhere,
@@ -371,6 +374,12 @@ export class SqliteStore implements HoldStore {
         ? this.statement(sql).get(...params) !== undefined
         : this.statement(sql).run(...params).changes === 1;
     if (!found) throw new UserNotFoundError(email);
+  }
+
+  async recordFailedLogin(email: string, lockAfter: number, lockUntil: Date): Promise<FailedLoginCount | undefined> {
+    const params: Params = [];
+    const sql = failedLoginUpdate(sqliteDialect(params), normaliseAddress(email), lockAfter, lockUntil);
+    return failedLoginCount(this.statement(sql).get(...params) as UserRow | undefined, lockAfter);
   }
 
   async createSession(session: Session): Promise<void> {

@@ -131,15 +131,16 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewAppDeps, no
       await store.updateUser(user.email, { failedLogins: 0, lockedUntil: undefined });
       return user;
     }
-    const failedLogins = user.failedLogins + 1;
-    if (failedLogins >= MAX_FAILED_LOGINS) {
-      const lockedUntil = new Date(at.getTime() + LOCKOUT_MINUTES * 60_000);
-      await store.updateUser(user.email, { failedLogins: 0, lockedUntil });
-      await audit('login.locked', { failedLogins, lockedUntil: lockedUntil.toISOString() });
-      return undefined;
+    // Counted by the store in one statement: other review-app instances may be counting this account's failures too.
+    const lockedUntil = new Date(at.getTime() + LOCKOUT_MINUTES * 60_000);
+    const count = await store.recordFailedLogin(user.email, MAX_FAILED_LOGINS, lockedUntil);
+    if (count === undefined) {
+      await audit('login.failed', { reason: 'unknown-user' });
+    } else if (count.locked) {
+      await audit('login.locked', { failedLogins: count.failedLogins, lockedUntil: lockedUntil.toISOString() });
+    } else {
+      await audit('login.failed', { reason: 'wrong-password', failedLogins: count.failedLogins });
     }
-    await store.updateUser(user.email, { failedLogins });
-    await audit('login.failed', { reason: 'wrong-password', failedLogins });
     return undefined;
   }
 

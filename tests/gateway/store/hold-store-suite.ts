@@ -342,6 +342,23 @@ export function describeHoldStore(name: string, create: () => Promise<StoreUnder
       await store.updateUser('dsl@oakfield.sch.uk', {});
     });
 
+    it('counts failed sign-ins made at once on several connections, each once, locking at the limit', async () => {
+      const other = await second();
+      await store.createUser(makeUser('dsl@oakfield.sch.uk', ['dsl']));
+      const until = new Date(Date.now() + 15 * 60_000);
+      const counts = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 === 0 ? store : other).recordFailedLogin('DSL@oakfield.sch.uk', 5, until),
+        ),
+      );
+      // 1, 2, 3, 4, locked, 1, 2, 3, 4, locked, 1, 2: whichever order they ran in.
+      expect(counts.filter((c) => c?.locked === true).map((c) => c?.failedLogins)).toEqual([5, 5]);
+      const left = counts.filter((c) => c?.locked === false).map((c) => c?.failedLogins);
+      expect(left.sort()).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 4, 4]);
+      expect(await store.getUser('dsl@oakfield.sch.uk')).toMatchObject({ failedLogins: 2, lockedUntil: until });
+      expect(await store.recordFailedLogin('nobody@oakfield.sch.uk', 5, until)).toBeUndefined();
+    });
+
     it('stores sessions, deletes one on logout, sweeps the expired and ends all of one user', async () => {
       await store.createUser(makeUser('dsl@oakfield.sch.uk'));
       const now = new Date('2025-03-06T12:00:00Z');
