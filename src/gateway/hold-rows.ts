@@ -271,12 +271,12 @@ export function userChanges(
  * re-reads the row a waiting update acts on), so no failure is lost. The count left is 0 only when this one locked.
  */
 export function failedLoginUpdate(sql: SqlDialect, email: string, lockAfter: number, lockUntil: Date): string {
-  const reached = () => `failed_logins + 1 >= ${sql.param(lockAfter)}`;
   return `UPDATE users SET
-      failed_logins = CASE WHEN ${reached()} THEN 0 ELSE failed_logins + 1 END,
-      locked_until = CASE WHEN ${reached()} THEN ${sql.param(sql.time(lockUntil))} ELSE locked_until END
+      failed_logins = CASE WHEN failed_logins + 1 >= ${sql.param(lockAfter)} THEN 0 ELSE failed_logins + 1 END,
+      locked_until = CASE WHEN failed_logins + 1 >= ${sql.param(lockAfter)}
+        THEN ${sql.param(sql.time(lockUntil))} ELSE locked_until END
     WHERE email = ${sql.param(email)}
-    RETURNING failed_logins, locked_until`;
+    RETURNING failed_logins`;
 }
 
 export function failedLoginCount(
