@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hiddenText } from '../../classifier/hidden-text.js';
 import type { MappedText } from '../../classifier/mapped-text.js';
+import { renderedSlice } from '../../classifier/rendered-slice.js';
 import type { Finding, MessagePart, PartKind, SourceKind, Verdict } from '../../classifier/types.js';
 import { html, trusted, type SafeHtml } from './html.js';
 import { locateInHtml, markHtmlSource, markPlainText, visibleText, type FindingSpan } from './mark-findings.js';
@@ -157,10 +158,12 @@ function attachedTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
  * finding, as the classifier read them: the formatted view does not show them as text.
  */
 function hiddenTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
-  return html`${partsOf(verdict, ['hidden']).map(({ part, index }) => {
+  const withFindings = partsOf(verdict, ['hidden']).filter(({ index }) => (places.spans.get(index) ?? []).length > 0);
+  if (withFindings.length === 0) return html``;
+  const whole = hiddenText(htmlSourceOf(verdict));
+  return html`${withFindings.map(({ part, index }) => {
     const spans = places.spans.get(index) ?? [];
-    if (spans.length === 0) return '';
-    const rendered = hiddenText(part.text);
+    const rendered = renderedSlice(whole, { start: part.offset, end: part.offset + part.text.length }).mapped();
     const marked = trusted(
       markPlainText(
         rendered.text,
@@ -172,6 +175,20 @@ function hiddenTexts(verdict: Verdict, places: FindingPlaces): SafeHtml {
       </p>
       <div class="plain hidden-text">${marked}</div>`;
   })}`;
+}
+
+/**
+ * The HTML body rebuilt from the parts cut from it, each at its own offset, so hidden text is rendered as the classifier
+ * read it: with the style sheet and the hiding elements of the whole body. What lay between parts (white space, tags
+ * that show nothing) becomes spaces.
+ */
+function htmlSourceOf(verdict: Verdict): string {
+  let source = '';
+  for (const { part } of partsOf(verdict, ['html', 'signature', 'quoted'], 'html')) {
+    if (part.offset < source.length) continue;
+    source += ' '.repeat(part.offset - source.length) + part.text;
+  }
+  return source;
 }
 
 /** A span of source offsets as offsets in text rendered from that source (rendering keeps source order). */

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateInHtml, markHtmlSource, markPlainText, visibleText } from '../../../src/gateway/review/mark-findings.js';
 import { sanitiseMessageHtml } from '../../../src/gateway/review/sanitise-message.js';
 import { extractParts } from '../../../src/classifier/extract-parts.js';
+import { classify } from '../../../src/classifier/index.js';
+import { fixtureRules } from '../../classifier/fixture-rules.js';
 import { html, trusted } from '../../../src/gateway/review/html.js';
 import { addUser, get, makeHold, signIn, startHarness, type Harness, type SignedIn } from './fixtures.js';
 
@@ -181,6 +183,20 @@ describe('the message page', () => {
     const plain = (await get(h.app, dsl, `/holds/${hold.id}?view=text`)).body;
     expect(plain.match(/Head of Humanities/g)).toHaveLength(1);
     expect(plain).not.toContain('&lt;/pre&gt;');
+  });
+
+  it('marks a finding in text hidden by a style sheet in another part, as the classifier read it', async () => {
+    const htmlSource =
+      '<html><head><style>.aside { display: none }</style></head><body><div>See you Monday.</div>' +
+      '<div class="gmail_signature">Mr H<span class="aside">Don\'t tell your mum</span></div></body></html>';
+    const hold = await makeHold({ text: 'See you Monday.', html: htmlSource, flags: [] });
+    hold.verdict = classify({ html: htmlSource }, fixtureRules());
+    expect(hold.verdict.findings.map((f) => f.part)).toEqual(['hidden']);
+    await h.store.putHold(hold);
+    const page = (await get(h.app, dsl, `/holds/${hold.id}`)).body;
+    expect(page).toMatch(
+      /<div class="plain hidden-text"><mark class="finding [^"]*" id="finding-1"[^>]*>Don(&#39;|&#x27;|')t tell your mum<\/mark><\/div>/,
+    );
   });
 
   it('opens on the plain-text version when a finding is only there', async () => {
