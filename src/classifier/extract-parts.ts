@@ -3,13 +3,11 @@
 // attachment names, and the text of what the reader opens from the message (text attachments, forwarded messages,
 // calendar invitations).
 
-import { Parser } from 'htmlparser2';
 import type { MessageInput, MessagePart, PartKind, SourceKind } from './types.js';
 import { findQuotedRegions, type TextRegion } from './extract-quoted.js';
 import { findSignatureStart } from './extract-signature.js';
-import { HiddenElements } from './hidden-style.js';
 import { hiddenText } from './hidden-text.js';
-import { HIDDEN, htmlToText, MAX_HTML_DEPTH } from './html-text.js';
+import { HIDDEN, htmlToText, MAX_HTML_DEPTH, type HtmlObserver } from './html-text.js';
 import { toOriginalSpan, type MappedText } from './mapped-text.js';
 import { renderedRange } from './rendered-slice.js';
 
@@ -107,9 +105,10 @@ interface MarkedRegion {
 }
 
 function htmlParts(html: string): { parts: MessagePart[]; rendered: MappedText } {
-  const { regions: marked, hiddenTextAt } = markedHtmlRegions(html);
+  const observer = new MarkedHtmlRegions(html);
+  const rendered = htmlToText(html, observer);
+  const { regions: marked, hiddenTextAt } = observer.finish();
   // Quote headers written as text (Outlook desktop's "From: ... Sent: ..." block) are found in the rendered text.
-  const rendered = htmlToText(html);
   for (const region of findQuotedRegions(rendered.text)) {
     marked.push({ kind: 'quoted', region: sourceSpan(rendered, region) });
   }
@@ -157,74 +156,77 @@ function anyWithin(sorted: number[], region: TextRegion): boolean {
 
 /**
  * Quoted and signature elements found by their tags, ids and classes, as source offsets; and where text the reader
- * cannot see, or a picture's description, starts (one offset per such text node or picture, so at most one per
- * character of the bounded HTML body).
+ * cannot see, or a picture's description, starts (one offset per such text or picture, so at most one per
+ * character of the bounded HTML body). Read from htmlToText's parse of the body, as it renders it.
  */
-function markedHtmlRegions(html: string): { regions: MarkedRegion[]; hiddenTextAt: number[] } {
-  const regions: MarkedRegion[] = [];
-  const hiddenTextAt: number[] = [];
-  const styled = new HiddenElements();
-  let hidingDepth = 0;
-  let neverShownDepth = 0;
+class MarkedHtmlRegions implements HtmlObserver {
+  readonly regions: MarkedRegion[] = [];
+  readonly hiddenTextAt: number[] = [];
+  private hidingDepth = 0;
+  private neverShownDepth = 0;
   // The stack holds, per open element, the region it starts (if any), so nested elements close in step.
-  const stack: (MarkedRegion | undefined)[] = [];
-  let insideMarked = 0;
-  let quotedToEnd: number | undefined;
-  let stopped = false;
-  const parser = new Parser(
-    {
-      onopentag(name, attribs) {
-        if (styled.open(name, attribs)) hidingDepth++;
-        if (HIDDEN.has(name)) neverShownDepth++;
-        if (name === 'img' && neverShownDepth === 0 && NON_SPACE.test(attribs.alt ?? '')) {
-          hiddenTextAt.push(parser.startIndex);
-        }
-        let kind: MarkedRegion['kind'] | undefined;
-        if (quotedToEnd === undefined && insideMarked === 0) {
-          const id = (attribs.id ?? '').toLowerCase();
-          const classes = (attribs.class ?? '').toLowerCase().split(/\s+/);
-          if (QUOTE_TO_END_IDS.includes(id)) quotedToEnd = parser.startIndex;
-          else if (isCitation(name, attribs) || QUOTE_CLASSES.some((c) => classes.includes(c))) kind = 'quoted';
-          else if (SIGNATURE_CLASSES.some((c) => classes.includes(c)) || SIGNATURE_IDS.includes(id)) kind = 'signature';
-          else if (attribs['data-smartmail'] === 'gmail_signature') kind = 'signature';
-        }
-        const region = kind && { kind, region: { start: parser.startIndex, end: html.length } };
-        if (region) insideMarked++;
-        stack.push(region);
-        if (stack.length > MAX_HTML_DEPTH && !stopped) {
-          // Too deep to follow (see MAX_HTML_DEPTH): regions still open run to the end, nothing more is marked.
-          stopped = true;
-          parser.pause();
-          for (const open of stack) if (open) regions.push(open);
-        }
-      },
-      onclosetag(name) {
-        if (styled.close()) hidingDepth = Math.max(0, hidingDepth - 1);
-        if (HIDDEN.has(name)) neverShownDepth = Math.max(0, neverShownDepth - 1);
-        if (stopped) return;
-        const region = stack.pop();
-        if (region) {
-          region.region.end = Math.min(html.length, parser.endIndex + 1);
-          regions.push(region);
-          insideMarked--;
-        }
-      },
-      ontext(text) {
-        styled.text(text);
-        if (neverShownDepth > 0 || !(hidingDepth > 0 || styled.textHidden) || !NON_SPACE.test(text)) return;
-        hiddenTextAt.push(parser.startIndex);
-      },
-      onend() {
-        if (stopped) return;
-        // Unclosed marked elements run to the end of the document.
-        for (const region of stack) if (region) regions.push(region);
-      },
-    },
-    { decodeEntities: false },
-  );
-  parser.end(html);
-  if (quotedToEnd !== undefined) regions.push({ kind: 'quoted', region: { start: quotedToEnd, end: html.length } });
-  return { regions, hiddenTextAt };
+  private readonly stack: (MarkedRegion | undefined)[] = [];
+  private insideMarked = 0;
+  private quotedToEnd: number | undefined;
+  private stopped = false;
+
+  constructor(private readonly html: string) {}
+
+  open(name: string, attribs: Record<string, string>, start: number, hides: boolean): void {
+    if (hides) this.hidingDepth++;
+    if (HIDDEN.has(name)) this.neverShownDepth++;
+    if (name === 'img' && this.neverShownDepth === 0 && NON_SPACE.test(attribs.alt ?? '')) {
+      this.hiddenTextAt.push(start);
+    }
+    let kind: MarkedRegion['kind'] | undefined;
+    if (this.quotedToEnd === undefined && this.insideMarked === 0) {
+      const id = (attribs.id ?? '').toLowerCase();
+      const classes = (attribs.class ?? '').toLowerCase().split(/\s+/);
+      if (QUOTE_TO_END_IDS.includes(id)) this.quotedToEnd = start;
+      else if (isCitation(name, attribs) || QUOTE_CLASSES.some((c) => classes.includes(c))) kind = 'quoted';
+      else if (SIGNATURE_CLASSES.some((c) => classes.includes(c)) || SIGNATURE_IDS.includes(id)) kind = 'signature';
+      else if (attribs['data-smartmail'] === 'gmail_signature') kind = 'signature';
+    }
+    const region = kind && { kind, region: { start, end: this.html.length } };
+    if (region) this.insideMarked++;
+    this.stack.push(region);
+    if (this.stack.length > MAX_HTML_DEPTH && !this.stopped) {
+      // Too deep to follow (htmlToText stops here, see MAX_HTML_DEPTH): regions still open run to the end.
+      this.stopped = true;
+      for (const open of this.stack) if (open) this.regions.push(open);
+    }
+  }
+
+  close(name: string, end: number, hid: boolean): void {
+    if (hid) this.hidingDepth = Math.max(0, this.hidingDepth - 1);
+    if (HIDDEN.has(name)) this.neverShownDepth = Math.max(0, this.neverShownDepth - 1);
+    if (this.stopped) return;
+    const region = this.stack.pop();
+    if (region) {
+      region.region.end = end;
+      this.regions.push(region);
+      this.insideMarked--;
+    }
+  }
+
+  text(text: string, start: number, styledHidden: boolean): void {
+    if (this.neverShownDepth > 0 || !(this.hidingDepth > 0 || styledHidden) || !NON_SPACE.test(text)) return;
+    this.hiddenTextAt.push(start);
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    // Unclosed marked elements run to the end of the document.
+    for (const region of this.stack) if (region) this.regions.push(region);
+  }
+
+  /** Once the parse is over: Outlook's reply marker makes everything after it quoted. */
+  finish(): { regions: MarkedRegion[]; hiddenTextAt: number[] } {
+    if (this.quotedToEnd !== undefined) {
+      this.regions.push({ kind: 'quoted', region: { start: this.quotedToEnd, end: this.html.length } });
+    }
+    return { regions: this.regions, hiddenTextAt: this.hiddenTextAt };
+  }
 }
 
 const NON_SPACE = /[^ \t\n\r\f]/;

@@ -46,12 +46,28 @@ interface Span {
 }
 
 /**
+ * Told of each element and text as htmlToText meets them, so a reader of the HTML's structure (extract-parts.ts
+ * marks quoted, signature and hidden text by it) shares the one parse: the tokenizer was ~12 % of classify time
+ * when each ran its own. Attribute values and text come with entities decoded; offsets are into the HTML source.
+ */
+export interface HtmlObserver {
+  /** An element opens at `start`; `hides`: its style or `hidden` attribute hides it and all inside it. */
+  open(name: string, attribs: Record<string, string>, start: number, hides: boolean): void;
+  /** The innermost open element closes, its source ending before `end`; `hid`: it was a hiding one. */
+  close(name: string, end: number, hid: boolean): void;
+  /** Text at `start`; `styledHidden`: where it stands it is too small or faint to read (hidden-style.ts). */
+  text(text: string, start: number, styledHidden: boolean): void;
+  /** The whole body was read (not called when the parse stopped past MAX_HTML_DEPTH). */
+  end(): void;
+}
+
+/**
  * The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed (kept inside <pre>, as
  * browsers keep it: a "--" signature delimiter stays on a line of its own), entities decoded.
  * Text styled out of sight (hidden-style.ts) is left out, so filler the reader cannot see does not split a phrase
  * they read whole; it is screened on its own as a 'hidden' part (hidden-text.ts).
  */
-export function htmlToText(html: string): MappedText {
+export function htmlToText(html: string, observer?: HtmlObserver): MappedText {
   const out = new MappedTextBuilder(html.length);
   const styled = new HiddenElements();
   let hiddenDepth = 0;
@@ -150,7 +166,9 @@ export function htmlToText(html: string): MappedText {
           stoppedAt = parser.endIndex + 1;
           parser.pause();
         }
-        if (styled.open(name, attribs) || HIDDEN.has(name)) hiddenDepth++;
+        const hides = styled.open(name, attribs);
+        observer?.open(name, attribs, parser.startIndex, hides);
+        if (hides || HIDDEN.has(name)) hiddenDepth++;
         else if (name === 'br') lineBreak(1, true);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
         else if (BLOCK.has(name)) lineBreak(1, false);
@@ -163,7 +181,9 @@ export function htmlToText(html: string): MappedText {
         justOpenedPre = false;
         if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
         depth--;
-        if (styled.close() || HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+        const hid = styled.close();
+        observer?.close(name, Math.min(html.length, parser.endIndex + 1), hid);
+        if (hid || HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
         else if (PARAGRAPH.has(name)) lineBreak(2, false);
         else if (BLOCK.has(name)) lineBreak(1, false);
         else if (name === 'a' && link !== undefined) {
@@ -180,6 +200,7 @@ export function htmlToText(html: string): MappedText {
       },
       ontext(text) {
         styled.text(text);
+        observer?.text(text, parser.startIndex, styled.textHidden);
         const end = Math.min(html.length, parser.endIndex + 1);
         let start = parser.startIndex;
         let shown = text;
@@ -194,6 +215,9 @@ export function htmlToText(html: string): MappedText {
         if (hiddenDepth > 0 || (styled.textHidden && NON_SPACE.test(shown))) return;
         if (preDepth > 0 && stoppedAt < 0) addPreText(shown, start, end);
         else addText(shown, start, end);
+      },
+      onend() {
+        observer?.end();
       },
     },
     { decodeEntities: true },
