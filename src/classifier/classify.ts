@@ -1,7 +1,7 @@
 // The classifier pipeline: message -> parts -> normalised text -> matchers -> context -> findings -> verdict.
 // Synchronous and pure; every piece of work on the message is bounded by a named constant below.
 
-import { cleanSignaturesFor } from './clean-signatures.js';
+import { cleanSignaturesFor, type CleanSignatures } from './clean-signatures.js';
 import { excepted, isNegated, severityInContext } from './context.js';
 import { extractPartsToScreen, type PartToScreen } from './extract-parts.js';
 import { hiddenText } from './hidden-text.js';
@@ -67,13 +67,7 @@ export function classifyWith(
   const readAlternatives: ReadAlternative[] = [];
   const hasAlternatives = parts.some((p) => p.source === 'html') && parts.some((p) => p.source === 'text');
   const context = { organisation, limit: MAX_FINDINGS_PER_RULE };
-  const cleanSignatures = cleanSignaturesFor({
-    rules,
-    tables,
-    organisation,
-    recipientClass,
-    categories: selection.categories,
-  });
+  const cleanSignatures = selection.cleanSignatures(tables, organisation);
 
   for (let partIndex = 0; partIndex < toScreen.length; partIndex++) {
     const { part, rendering } = toScreen[partIndex]!;
@@ -178,8 +172,9 @@ interface KindRules {
 
 /** The active rules for one recipient class and set of categories, by part kind. */
 interface RuleSelection {
-  categories: ReadonlySet<Category>;
   forKind(kind: PartKind): KindRules;
+  /** cleanSignaturesFor this audience, remembered for the scan tables and organisation it was last asked for. */
+  cleanSignatures(tables: ScanTables, organisation: OrganisationSettings): CleanSignatures;
 }
 
 /**
@@ -240,7 +235,15 @@ function selectRules(
     }
     return found;
   };
-  return { categories, forKind };
+  let last: { tables: ScanTables; organisation: OrganisationSettings; memo: CleanSignatures } | undefined;
+  const cleanSignatures: RuleSelection['cleanSignatures'] = (tables, organisation) => {
+    if (last?.tables !== tables || last.organisation !== organisation) {
+      const memo = cleanSignaturesFor({ rules, tables, organisation, recipientClass, categories });
+      last = { tables, organisation, memo };
+    }
+    return last.memo;
+  };
+  return { forKind, cleanSignatures };
 }
 
 /**
