@@ -95,12 +95,15 @@ function hasLongLine(bytes: Buffer): boolean {
   return false;
 }
 
-/** Where the header block ends and the body starts (after the first empty line); undefined with no body. */
-function splitHead(bytes: Buffer, from: number): { head: string; bodyStart: number } | undefined {
+/**
+ * Where the header block from `from` ends and the body starts (after the first empty line before `limit`); undefined
+ * with no body.
+ */
+function splitHead(bytes: Buffer, from: number, limit = bytes.length): { head: string; bodyStart: number } | undefined {
   let at = from;
-  while (at < bytes.length) {
+  while (at < limit) {
     const end = bytes.indexOf(10, at);
-    if (end < 0) return undefined;
+    if (end < 0 || end >= limit) return undefined;
     const length = end - at;
     if (length === 0 || (length === 1 && bytes[at] === 13)) {
       const head = bytes.toString('latin1', from, at);
@@ -314,7 +317,7 @@ function readPart(bytes: Buffer, start: number, delimiterStart: number): { type:
   let end = delimiterStart;
   if (end > start && bytes[end - 1] === 10) end--;
   if (end > start && bytes[end - 1] === 13) end--;
-  const split = splitHead(bytes.subarray(0, end), start);
+  const split = splitHead(bytes, start, end);
   if (split === undefined) return undefined;
   const fields = readFields(split.head);
   if (fields === undefined) return undefined;
