@@ -1,8 +1,13 @@
 // Finds Unicode bidirectional controls that make the screen show Latin letters or digits in another order than the
 // text holds them: "\u202E321009 00770\u202C" shows the pupil "07700 900123" while the screener reads it backwards.
 
-/** Any embedding, override or isolate control, or one written as an HTML character reference (&#x202E; &#8238;). */
-const ANY_CONTROL = /[\u202a-\u202e\u2066-\u2069]|&#(?:x0*(?:202[a-e]|206[6-9])|0*(?:823[4-8]|829[4-7]));?/i;
+/** Any embedding, override or isolate control. */
+const CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+/**
+ * One written as an HTML character reference (&#x202E; &#8238;). Looked for apart from CONTROL, and only in text with
+ * "&#": one expression for both took ~15% longer on school mail, which has neither.
+ */
+const CONTROL_REFERENCE = /&#(?:x0*(?:202[a-e]|206[6-9])|0*(?:823[4-8]|829[4-7]))/i;
 
 const LRE = 0x202a;
 const RLE = 0x202b;
@@ -29,7 +34,7 @@ const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
 
 /** Whether `text` (or its HTML source) may hold a bidi control: a cheap test before the scan. */
 export function mayHaveBidiControls(text: string): boolean {
-  return ANY_CONTROL.test(text);
+  return CONTROL.test(text) || (text.includes('&#') && CONTROL_REFERENCE.test(text));
 }
 
 /**

@@ -43,13 +43,25 @@ export function cleanSignaturesFor(context: SignatureContext): CleanSignatures {
   const byTables = child(memos, context.rules, () => new WeakMap<object, WeakMap<object, ByAudience>>());
   const byOrganisation = child(byTables, context.tables, () => new WeakMap<object, ByAudience>());
   const byAudience = child(byOrganisation, context.organisation, () => new Map<string, CleanSignatures>());
-  const audience = `${context.recipientClass}:${[...context.categories].sort().join(',')}`;
+  const audience = `${context.recipientClass}:${categoriesKey(context.categories)}`;
   let memo = byAudience.get(audience);
   if (memo === undefined) {
     memo = new CleanSignatures();
     byAudience.set(audience, memo);
   }
   return memo;
+}
+
+/** Category sets' keys, kept while the set is (classify reuses one set per audience, so this is sorted once). */
+const categoryKeys = new WeakMap<ReadonlySet<string>, string>();
+
+function categoriesKey(categories: ReadonlySet<string>): string {
+  let key = categoryKeys.get(categories);
+  if (key === undefined) {
+    key = [...categories].sort().join(',');
+    categoryKeys.set(categories, key);
+  }
+  return key;
 }
 
 export class CleanSignatures {

@@ -23,7 +23,6 @@ const MAX_LINE_BYTES = 32 * 1024;
 /** Header lines (after unfolding) read before giving up; real messages have a few dozen. */
 const MAX_HEADER_FIELDS = 200;
 
-const HEADER_FIELD = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):(.*)$/s;
 const FOLD = /\r?\n[ \t]+/g;
 const LINE_BREAK = /\r?\n/g;
 /** A Content-Type with optional `; name=value` parameters and nothing else (no comments, no RFC 2231). */
@@ -85,6 +84,7 @@ export function readPlainMail(bytes: Buffer): PlainMail | undefined {
 }
 
 function hasLongLine(bytes: Buffer): boolean {
+  if (bytes.length <= MAX_LINE_BYTES) return false;
   let at = 0;
   while (at < bytes.length) {
     const end = bytes.indexOf(10, at);
@@ -95,12 +95,15 @@ function hasLongLine(bytes: Buffer): boolean {
   return false;
 }
 
-/** Where the header block ends and the body starts (after the first empty line); undefined with no body. */
-function splitHead(bytes: Buffer, from: number): { head: string; bodyStart: number } | undefined {
+/**
+ * Where the header block from `from` ends and the body starts (after the first empty line before `limit`); undefined
+ * with no body.
+ */
+function splitHead(bytes: Buffer, from: number, limit = bytes.length): { head: string; bodyStart: number } | undefined {
   let at = from;
-  while (at < bytes.length) {
+  while (at < limit) {
     const end = bytes.indexOf(10, at);
-    if (end < 0) return undefined;
+    if (end < 0 || end >= limit) return undefined;
     const length = end - at;
     if (length === 0 || (length === 1 && bytes[at] === 13)) {
       const head = bytes.toString('latin1', from, at);
@@ -113,22 +116,58 @@ function splitHead(bytes: Buffer, from: number): { head: string; bodyStart: numb
   return undefined;
 }
 
+/** The characters a field name may have (RFC 7230 tchar). */
+const FIELD_NAME_CHAR = new Uint8Array(128);
+for (const char of "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&'*+.^_`|~-") {
+  FIELD_NAME_CHAR[char.charCodeAt(0)] = 1;
+}
+
+/**
+ * The header fields of a header block: split where a line break is not followed by a blank (folding), each field
+ * "name:value" with a token name, no CR but in the line breaks that end fields, folds read as one space. Scanned by
+ * hand rather than split and matched with regular expressions (measured ~1% of screening a school e-mail).
+ */
 function readFields(head: string): Fields | undefined {
   const values = new Map<string, string[]>();
   if (head === '') return { values };
-  const unfolded = head.replace(/\r?\n$/, '').split(/\r?\n(?![ \t])/);
-  if (unfolded.length > MAX_HEADER_FIELDS) return undefined;
-  for (const field of unfolded) {
-    const match = HEADER_FIELD.exec(field);
-    if (match === null || field.includes('\r')) return undefined;
-    const name = match[1]!.toLowerCase();
-    const value = match[2]!.replace(FOLD, ' ');
-    if (value.includes('\n')) return undefined;
+  // The block's last line break ends its last field.
+  let end = head.length;
+  if (head.charCodeAt(end - 1) === 10) end -= end > 1 && head.charCodeAt(end - 2) === 13 ? 2 : 1;
+  let count = 0;
+  let start = 0;
+  let from = 0;
+  for (;;) {
+    const lineBreak = head.indexOf('\n', from);
+    let fieldEnd = end;
+    let next = -1;
+    if (lineBreak >= 0 && lineBreak < end) {
+      const after = lineBreak + 1 < end ? head.charCodeAt(lineBreak + 1) : -1;
+      if (after === 32 || after === 9) {
+        from = lineBreak + 1;
+        continue;
+      }
+      fieldEnd = lineBreak > start && head.charCodeAt(lineBreak - 1) === 13 ? lineBreak - 1 : lineBreak;
+      next = lineBreak + 1;
+    }
+    if (++count > MAX_HEADER_FIELDS) return undefined;
+    const colon = head.indexOf(':', start);
+    if (colon <= start || colon >= fieldEnd) return undefined;
+    for (let i = start; i < colon; i++) {
+      const code = head.charCodeAt(i);
+      if (code >= 128 || FIELD_NAME_CHAR[code] === 0) return undefined;
+    }
+    let value = head.slice(colon + 1, fieldEnd);
+    if (value.includes('\r')) return undefined;
+    // Every line break left in a field is followed by a blank: a fold.
+    if (value.includes('\n')) value = value.replace(FOLD, ' ');
+    const name = head.slice(start, colon).toLowerCase();
     const list = values.get(name);
     if (list) list.push(value);
     else values.set(name, [value]);
+    if (next < 0) return { values };
+    start = next;
+    from = next;
   }
-  return { values };
 }
 
 function has(fields: Fields, name: string): boolean {
@@ -153,7 +192,10 @@ function contentTypeOf(fields: Fields): ContentType | undefined {
   const match = CONTENT_TYPE.exec(values[0]!);
   if (match === null) return undefined;
   const params = new Map<string, string>();
-  for (const param of match[2]!.matchAll(PARAMETER)) {
+  const list = match[2]!;
+  // exec rather than matchAll, which copies the expression on every call.
+  PARAMETER.lastIndex = 0;
+  for (let param = PARAMETER.exec(list); param !== null; param = PARAMETER.exec(list)) {
     const name = param[1]!.toLowerCase();
     if (params.has(name) || name.endsWith('*')) return undefined;
     params.set(name, param[2] ?? param[3]!);
@@ -183,9 +225,15 @@ function plainTextType(contentType: ContentType): boolean {
 
 /** A body as mailparser reads a UTF-8 text part: transfer-decoded, read as UTF-8, line breaks as "\n". */
 function bodyText(bytes: Buffer, start: number, end: number, encoding: Encoding): string {
-  const decoded =
-    encoding === 'identity' ? bytes.subarray(start, end) : decodeQuotedPrintable(bytes.toString('latin1', start, end));
-  return decoded.toString('utf8').replace(LINE_BREAK, '\n');
+  if (encoding === 'identity') {
+    const text = bytes.toString('utf8', start, end);
+    // Most bodies have no CR (or none before the delimiter that ends them): nothing to replace.
+    const cr = bytes.indexOf(13, start);
+    return cr < 0 || cr >= end ? text : text.replace(LINE_BREAK, '\n');
+  }
+  const decoded = decodeQuotedPrintable(bytes.toString('latin1', start, end));
+  const text = decoded.toString('utf8');
+  return decoded.includes(13) ? text.replace(LINE_BREAK, '\n') : text;
 }
 
 const TRAILING_BLANKS = /(^|[^ \t])[ \t]+(?=[\n\r]|$)/g;
@@ -269,7 +317,7 @@ function readPart(bytes: Buffer, start: number, delimiterStart: number): { type:
   let end = delimiterStart;
   if (end > start && bytes[end - 1] === 10) end--;
   if (end > start && bytes[end - 1] === 13) end--;
-  const split = splitHead(bytes.subarray(0, end), start);
+  const split = splitHead(bytes, start, end);
   if (split === undefined) return undefined;
   const fields = readFields(split.head);
   if (fields === undefined) return undefined;

@@ -155,4 +155,28 @@ describe('a rule that fails', () => {
     ]);
     expect(verdict.findings.map((f) => f.rule)).toEqual(['fixture-secret']);
   });
+
+  test('gives none of the findings it made before failing, and fails again on an HTML alternative of its part', () => {
+    const rules = fixtureRules();
+    const broken = {
+      ...rules,
+      rules: rules.rules.map((r) =>
+        r.id === 'fixture-kisses'
+          ? {
+              ...r,
+              matcher: {
+                // One good span, then one the engine cannot read.
+                find: () => [{ start: 0, end: 4 }, null as unknown as { start: number; end: number }],
+              },
+            }
+          : r,
+      ),
+    };
+    const verdict = classify({ text: 'This is our secret xx', html: '<p>This is our secret xx</p>' }, broken);
+    expect(verdict.action).toBe('hold');
+    expect(verdict.problems).toHaveLength(2);
+    expect(verdict.problems[0]).toMatch(/^Rule fixture-kisses could not check the body \(internal error: /);
+    expect(verdict.problems[1]).toMatch(/^Rule fixture-kisses could not check the message \(internal error: /);
+    expect(verdict.findings.map((f) => [f.rule, f.part])).toEqual([['fixture-secret', 'body']]);
+  });
 });
