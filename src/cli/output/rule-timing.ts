@@ -3,12 +3,12 @@
 // The classifier itself has no clock; this runs its steps one by one on the side, so it costs a second pass.
 
 import {
-  appliesToPart,
   DEFAULT_ORGANISATION,
   MAX_FINDINGS_PER_RULE,
   MAX_NLP_SENTENCES,
   screenedText,
 } from '../../classifier/classify.js';
+import { appliesToPart } from '../../classifier/rule-selection.js';
 import { extractPartsToScreen, type PartToScreen } from '../../classifier/extract-parts.js';
 import type { ClassifyOptions, CompiledRules, MessageInput } from '../../classifier/index.js';
 import type { MappedText } from '../../classifier/mapped-text.js';
