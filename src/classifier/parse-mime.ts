@@ -4,6 +4,7 @@
 
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 import { readPlainMail, type PlainMail } from './plain-mime.js';
+import { matchesOf } from './regex-matches.js';
 import { mayHaveBidiControls, reordersLatinOrDigits } from './bidi-controls.js';
 import { calendarText, isCalendar } from './calendar-text.js';
 import { decodeCharset } from './decode-charset.js';
@@ -299,10 +300,8 @@ function structureProblems(bytes: Buffer): string[] {
   const problems: string[] = [];
   const source = bytes.toString('latin1');
   const { headers, closed } = scanLines(source);
-  // exec loops rather than matchAll, which copies the expression on every call.
   const boundaries = new Set<string>();
-  BOUNDARY_PARAMETER.lastIndex = 0;
-  for (let match = BOUNDARY_PARAMETER.exec(headers); match !== null; match = BOUNDARY_PARAMETER.exec(headers)) {
+  for (const match of matchesOf(BOUNDARY_PARAMETER, headers)) {
     boundaries.add(match[1] ?? match[2]!);
     if (boundaries.size >= MAX_BOUNDARIES_CHECKED) break;
   }
@@ -315,8 +314,7 @@ function structureProblems(bytes: Buffer): string[] {
     }
   }
   let multiparts = 0;
-  MULTIPART_TYPE.lastIndex = 0;
-  for (let match = MULTIPART_TYPE.exec(headers); match !== null; match = MULTIPART_TYPE.exec(headers)) {
+  for (const match of matchesOf(MULTIPART_TYPE, headers)) {
     if (++multiparts > MAX_BOUNDARIES_CHECKED) break;
     if (!HAS_BOUNDARY.test(match[0])) {
       problems.push(
@@ -328,8 +326,7 @@ function structureProblems(bytes: Buffer): string[] {
   }
   const unknown = new Set<string>();
   let checked = 0;
-  CHARSET_PARAMETER.lastIndex = 0;
-  for (let match = CHARSET_PARAMETER.exec(headers); match !== null; match = CHARSET_PARAMETER.exec(headers)) {
+  for (const match of matchesOf(CHARSET_PARAMETER, headers)) {
     if (++checked > MAX_CHARSETS_CHECKED) break;
     const label = match[1]!.toLowerCase();
     if (!isKnownCharset(label)) unknown.add(label);

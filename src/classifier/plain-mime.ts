@@ -5,6 +5,7 @@
 // Anything else (encodings, other charsets, encoded words, attachments, nesting, odd delimiters) returns
 // undefined and goes to mailparser. For what it accepts the result is exactly mailparser's: tests/classifier/
 // plain-mime.test.ts compares the two on every fixture and corpus message and on generated variations.
+import { matchesOf } from './regex-matches.js';
 
 /** What parseMime reads from mailparser's result, as mailparser gives it for these shapes. */
 export interface PlainMail {
@@ -192,10 +193,7 @@ function contentTypeOf(fields: Fields): ContentType | undefined {
   const match = CONTENT_TYPE.exec(values[0]!);
   if (match === null) return undefined;
   const params = new Map<string, string>();
-  const list = match[2]!;
-  // exec rather than matchAll, which copies the expression on every call.
-  PARAMETER.lastIndex = 0;
-  for (let param = PARAMETER.exec(list); param !== null; param = PARAMETER.exec(list)) {
+  for (const param of matchesOf(PARAMETER, match[2]!)) {
     const name = param[1]!.toLowerCase();
     if (params.has(name) || name.endsWith('*')) return undefined;
     params.set(name, param[2] ?? param[3]!);
