@@ -9,7 +9,7 @@ import { findSignatureStart } from './extract-signature.js';
 import { hiddenText } from './hidden-text.js';
 import { HIDDEN, htmlToText, MAX_HTML_DEPTH, type HtmlObserver } from './html-text.js';
 import { toOriginalSpan, type MappedText } from './mapped-text.js';
-import { renderedRange } from './rendered-slice.js';
+import { isSpace, renderedRange } from './rendered-slice.js';
 
 /** Between attached texts in their joined source: a paragraph break, so no phrase runs from one into the next. */
 const ATTACHED_SEPARATOR = '\n\n';
@@ -282,10 +282,6 @@ function pushTrimmed(
   while (from < to && isSpace(text.charCodeAt(from))) from++;
   while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
   if (to > from) parts.push({ kind, source, offset: from, text: text.slice(from, to) });
-}
-
-function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12;
 }
 
 function isBlank(text: string, region: TextRegion): boolean {

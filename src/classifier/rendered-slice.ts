@@ -52,6 +52,6 @@ function clamp(offset: number, length: number): number {
 }
 
 /** The whitespace a browser collapses (not U+00A0, which renders as a space a reader sees). */
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 12;
 }

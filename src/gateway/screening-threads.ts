@@ -4,8 +4,9 @@
 // (never passed) and the other messages it had are screened again on the new thread.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { installationRoot } from '../config/config-file.js';
 import type { Config } from '../config/schema.js';
 import { RuleFileError } from '../classifier/rules/rule-file-error.js';
 import type { MessagePolicy } from './policy.js';
@@ -71,14 +72,8 @@ interface ScreeningThread {
 function workerScript(): URL {
   const beside = new URL('./screening-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(beside))) return beside;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  const built = path.join(dir, 'dist', 'src', 'gateway', 'screening-worker.js');
-  if (existsSync(built)) return new URL(`file://${built}`);
+  const built = path.join(installationRoot(), 'dist', 'src', 'gateway', 'screening-worker.js');
+  if (existsSync(built)) return pathToFileURL(built);
   throw new Error(`cannot find the screening thread's script (${fileURLToPath(beside)}); run npm run build`);
 }
 
