@@ -1,7 +1,7 @@
 // Which compiled rules screen which parts of a message: per recipient class and policy categories (an audience), and
 // per part kind. Worked out once per rule list and audience, not per message.
 
-import { cleanSignaturesFor, type CleanSignatures } from './clean-signatures.js';
+import { CleanSignatures } from './clean-signatures.js';
 import type { ScanTables } from './matchers/screen-text.js';
 import type { CompiledRule } from './rules/compile.js';
 import {
@@ -38,7 +38,7 @@ export interface KindRules {
 /** The active rules for one recipient class and set of categories, by part kind. */
 export interface RuleSelection {
   forKind(kind: PartKind): KindRules;
-  /** cleanSignaturesFor this audience, remembered for the scan tables and organisation it was last asked for. */
+  /** The signatures found clean for this audience with these scan tables and organisation settings. */
   cleanSignatures(tables: ScanTables, organisation: OrganisationSettings): CleanSignatures;
 }
 
@@ -100,13 +100,19 @@ function selectRules(
     }
     return found;
   };
-  let last: { tables: ScanTables; organisation: OrganisationSettings; memo: CleanSignatures } | undefined;
+  const memos = new WeakMap<ScanTables, WeakMap<OrganisationSettings, CleanSignatures>>();
   const cleanSignatures: RuleSelection['cleanSignatures'] = (tables, organisation) => {
-    if (last?.tables !== tables || last.organisation !== organisation) {
-      const memo = cleanSignaturesFor({ rules, tables, organisation, recipientClass, categories });
-      last = { tables, organisation, memo };
+    let byOrganisation = memos.get(tables);
+    if (byOrganisation === undefined) {
+      byOrganisation = new WeakMap();
+      memos.set(tables, byOrganisation);
     }
-    return last.memo;
+    let memo = byOrganisation.get(organisation);
+    if (memo === undefined) {
+      memo = new CleanSignatures();
+      byOrganisation.set(organisation, memo);
+    }
+    return memo;
   };
   return { forKind, cleanSignatures };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/classifier/index.js';
 import { classifyWith } from '../../src/classifier/classify.js';
-import { cleanSignaturesFor } from '../../src/classifier/clean-signatures.js';
-import { CATEGORIES, type ClassifyOptions } from '../../src/classifier/types.js';
+import { ruleSelection } from '../../src/classifier/rule-selection.js';
+import type { ClassifyOptions } from '../../src/classifier/types.js';
 import { compileYaml, rule } from './fixture-rules.js';
 
 const SIGNATURE = '--\nMr D. Jones\nHead of Humanities\nOakfield Academy, Meadow Lane\nTel: 0118 496 0000';
@@ -12,13 +12,8 @@ function message(body: string, signature = SIGNATURE): string {
 }
 
 function remembered(rules: ReturnType<typeof compileYaml>, options: ClassifyOptions): number {
-  return cleanSignaturesFor({
-    rules: rules.rules,
-    tables: rules.tables,
-    organisation: options.organisation!,
-    recipientClass: options.recipientClass ?? 'pupil',
-    categories: new Set(options.categories ?? CATEGORIES),
-  }).size;
+  const selection = ruleSelection(rules.rules, options.recipientClass ?? 'pupil', options.categories);
+  return selection.cleanSignatures(rules.tables, options.organisation!).size;
 }
 
 describe('signatures screened before with nothing found', () => {
