@@ -130,24 +130,20 @@ describe('classify', () => {
   });
 });
 
+/** The fixture rules with fixture-kisses's matcher replaced by `find` (a fault of ours in one rule). */
+function withKissesMatcher(find: () => { start: number; end: number }[]): ReturnType<typeof fixtureRules> {
+  const rules = fixtureRules();
+  return {
+    ...rules,
+    rules: rules.rules.map((r) => (r.id === 'fixture-kisses' ? { ...r, matcher: { find } } : r)),
+  };
+}
+
 describe('a rule that fails', () => {
   test('holds the message with a problem naming the rule, and the other rules still run', () => {
-    const rules = fixtureRules();
-    const broken = {
-      ...rules,
-      rules: rules.rules.map((r) =>
-        r.id === 'fixture-kisses'
-          ? {
-              ...r,
-              matcher: {
-                find: () => {
-                  throw new Error('detector fault');
-                },
-              },
-            }
-          : r,
-      ),
-    };
+    const broken = withKissesMatcher(() => {
+      throw new Error('detector fault');
+    });
     const verdict = classify('This is our secret xx', broken);
     expect(verdict.action).toBe('hold');
     expect(verdict.problems).toEqual([
@@ -157,21 +153,8 @@ describe('a rule that fails', () => {
   });
 
   test('gives none of the findings it made before failing, and fails again on an HTML alternative of its part', () => {
-    const rules = fixtureRules();
-    const broken = {
-      ...rules,
-      rules: rules.rules.map((r) =>
-        r.id === 'fixture-kisses'
-          ? {
-              ...r,
-              matcher: {
-                // One good span, then one the engine cannot read.
-                find: () => [{ start: 0, end: 4 }, null as unknown as { start: number; end: number }],
-              },
-            }
-          : r,
-      ),
-    };
+    // One good span, then one the engine cannot read.
+    const broken = withKissesMatcher(() => [{ start: 0, end: 4 }, null as unknown as { start: number; end: number }]);
     const verdict = classify({ text: 'This is our secret xx', html: '<p>This is our secret xx</p>' }, broken);
     expect(verdict.action).toBe('hold');
     expect(verdict.problems).toHaveLength(2);
