@@ -8,6 +8,7 @@ import { matchesOf } from './regex-matches.js';
 import { mayHaveBidiControls, reordersLatinOrDigits } from './bidi-controls.js';
 import { calendarText, isCalendar } from './calendar-text.js';
 import { decodeCharset } from './decode-charset.js';
+import { documentKind, documentText, UnreadableDocument, type DocumentKind } from './document-text.js';
 import { hiddenText } from './hidden-text.js';
 import { htmlToText } from './html-text.js';
 import type { AttachedText, MessageInput } from './types.js';
@@ -157,10 +158,16 @@ const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
 /**
  * Any text/* part (text files, text/markdown, text/enriched, vCards, text/plain or text/html that mailparser filed
  * as an attachment), forwarded messages and calendar invitations: all are shown or opened as text by mail programs.
+ * Office and OpenDocument files too (document-text.ts): a worksheet or letter is read like the body.
  */
 function isReadableAsText(attachment: Attachment): boolean {
   const type = attachment.contentType.toLowerCase();
-  return type.startsWith('text/') || MESSAGE_TYPES.has(type) || isCalendar(type);
+  return (
+    type.startsWith('text/') ||
+    MESSAGE_TYPES.has(type) ||
+    isCalendar(type) ||
+    documentKind(type, attachment.filename) !== undefined
+  );
 }
 
 interface ReadAttachment {
@@ -183,6 +190,8 @@ async function readAttachment(
   }
   budget.texts--;
   if (MESSAGE_TYPES.has(type)) return readForwarded(attachment.content, name, depth, budget, problems);
+  const document = documentKind(type, attachment.filename);
+  if (document !== undefined) return readDocument(attachment.content, document, name, budget, problems);
   const decoded = decodeText(attachment);
   let text = decoded;
   if (isCalendar(type)) text = calendarText(decoded);
@@ -215,6 +224,26 @@ async function readForwarded(
   return { texts: [...texts, ...(inner.attachedTexts ?? [])], names: inner.attachmentNames ?? [] };
 }
 
+/** A document's text; one that cannot be opened (password-protected, damaged) is reported, so a person reads it. */
+function readDocument(
+  content: Buffer,
+  kind: DocumentKind,
+  name: string,
+  budget: AttachedBudget,
+  problems: string[],
+): ReadAttachment {
+  try {
+    const read = documentText(content, kind);
+    if (read.problem !== undefined)
+      problems.push(`The attachment "${name}" could only be partly read: ${read.problem}.`);
+    return { texts: spend(budget, [{ name, text: read.text }], problems), names: [] };
+  } catch (error) {
+    if (!(error instanceof UnreadableDocument)) throw error;
+    problems.push(`The attachment "${name}" could not be opened to check its text: ${error.message}.`);
+    return { texts: [], names: [] };
+  }
+}
+
 /** Texts cut to what is left of the budget; what had to be skipped is reported. */
 function spend(budget: AttachedBudget, texts: AttachedText[], problems: string[]): AttachedText[] {
   const kept: AttachedText[] = [];
@@ -232,6 +261,7 @@ function attachmentName(attachment: Attachment, type: string): string {
   if (attachment.filename) return attachment.filename;
   if (isCalendar(type)) return 'Calendar invitation';
   if (MESSAGE_TYPES.has(type)) return 'Forwarded message';
+  if (documentKind(type, undefined) !== undefined) return 'Attached document';
   return 'More text sent with the message';
 }
 

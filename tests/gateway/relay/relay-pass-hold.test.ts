@@ -21,6 +21,7 @@ import {
   type TestSetup,
   idFromReply,
 } from './harness.js';
+import { wordDocument } from '../../fixtures/office-documents.js';
 
 const FLAGGED_BODY = 'Hi Amelia,\r\nIf you need me over half term ring me on 07700 900123 any time.\r\nMr Morgan';
 const CLEAN_BODY = 'Hi Amelia,\r\nPlease bring your signed trip form to the office by Friday.\r\nMr Morgan';
@@ -179,6 +180,37 @@ describe('relay: pass, tag and hold', () => {
     await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil], message);
     const text = sink.messages[0]!.raw.toString('latin1');
     expect(text.match(/X-Chaperone-Verdict:/g)).toHaveLength(1);
+  });
+
+  it('holds mail whose attached Word document gives a personal mobile number, and keeps the attachment', async () => {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gateway.smtp.port });
+    const docx = wordDocument({ paragraphs: ['Trip details', 'Any problems, ring me on 07700 900123'] });
+    try {
+      const info = await transport.sendMail({
+        from: ADDRESSES.staff,
+        to: ADDRESSES.pupil,
+        subject: 'Trip',
+        text: CLEAN_BODY,
+        attachments: [{ filename: 'trip.docx', content: docx }],
+      });
+      expect(info.response).toMatch(/^250 2\.0\.0 Accepted and held for review/);
+      const id = idFromReply(info.response);
+      const store = await openStore(`sqlite:${setup.dbFile}`);
+      try {
+        const item = await store.getHold(id);
+        const finding = item?.verdict.findings.find((f) => f.rule === 'test-personal-mobile');
+        expect(finding?.text).toBe('07700 900123');
+        expect(item?.verdict.parts[finding!.partIndex]?.name).toBe('trip.docx');
+        expect((await store.getRaw(id))?.toString('latin1')).toContain(
+          docx.subarray(0, 30).toString('base64').slice(0, 20),
+        );
+      } finally {
+        await store.close();
+      }
+    } finally {
+      transport.close();
+    }
+    expect(sink.messages).toHaveLength(0);
   });
 
   it('relays mail sent with nodemailer over a pooled connection, several messages in one session', async () => {

@@ -1,0 +1,259 @@
+// The text of the office documents staff attach to mail (Word, Excel and PowerPoint files and their OpenDocument
+// counterparts), read as the program opening them would show it, so a personal number on a worksheet is screened
+// like one in the body. Both kinds of file are ZIP archives of XML: the parts that hold what a reader sees (the
+// document, headers, footers, notes, comments, cells, slides) are unzipped with fflate and their text read with
+// htmlparser2. Links that are not shown as text (a hyperlink's target) are read too. Legacy binary files (.doc,
+// .xls, .ppt) and PDF are not read here; their names are still screened.
+
+import { unzipSync, type UnzipFileInfo } from 'fflate';
+import { Parser } from 'htmlparser2';
+
+export type DocumentKind = 'word' | 'spreadsheet' | 'presentation' | 'opendocument';
+
+/** A document this large (as attached) is not opened: reading it would cost more than the rest of the message. */
+export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
+/** Unzipped XML read from one document: bounds a ZIP bomb (declared sizes are checked before anything inflates). */
+export const MAX_UNZIPPED_BYTES = 64 * 1024 * 1024;
+/** XML parts read from one document: a presentation has one per slide. */
+export const MAX_DOCUMENT_PARTS = 2000;
+/** Characters of text kept from one document; the message's attachment budget cuts it further. */
+const MAX_DOCUMENT_CHARS = 1_000_000;
+
+const MEDIA_TYPES: Readonly<Record<string, DocumentKind>> = {
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'word',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.template': 'word',
+  'application/vnd.ms-word.document.macroenabled.12': 'word',
+  'application/vnd.ms-word.template.macroenabled.12': 'word',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'spreadsheet',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.template': 'spreadsheet',
+  'application/vnd.ms-excel.sheet.macroenabled.12': 'spreadsheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'presentation',
+  'application/vnd.openxmlformats-officedocument.presentationml.slideshow': 'presentation',
+  'application/vnd.openxmlformats-officedocument.presentationml.template': 'presentation',
+  'application/vnd.ms-powerpoint.presentation.macroenabled.12': 'presentation',
+  'application/vnd.oasis.opendocument.text': 'opendocument',
+  'application/vnd.oasis.opendocument.spreadsheet': 'opendocument',
+  'application/vnd.oasis.opendocument.presentation': 'opendocument',
+  'application/vnd.oasis.opendocument.graphics': 'opendocument',
+};
+
+const EXTENSIONS: Readonly<Record<string, DocumentKind>> = {
+  docx: 'word',
+  docm: 'word',
+  dotx: 'word',
+  xlsx: 'spreadsheet',
+  xlsm: 'spreadsheet',
+  xltx: 'spreadsheet',
+  pptx: 'presentation',
+  pptm: 'presentation',
+  ppsx: 'presentation',
+  potx: 'presentation',
+  odt: 'opendocument',
+  ods: 'opendocument',
+  odp: 'opendocument',
+  odg: 'opendocument',
+};
+
+/**
+ * The kind of document an attachment is, by its media type or, since mail programs often send documents as
+ * application/octet-stream, by its file name; undefined for anything else.
+ */
+export function documentKind(mediaType: string, filename: string | undefined): DocumentKind | undefined {
+  const byType = MEDIA_TYPES[mediaType.toLowerCase()];
+  if (byType !== undefined) return byType;
+  const extension = /\.([a-z]{3,4})$/i.exec(filename ?? '')?.[1]?.toLowerCase();
+  return extension === undefined ? undefined : EXTENSIONS[extension];
+}
+
+/** What reading a document found: its text, and what could not be read (for the message's problems). */
+export interface DocumentText {
+  text: string;
+  problem?: string;
+}
+
+/** A document the reader could not open at all (not a ZIP archive, or a damaged one). */
+export class UnreadableDocument extends Error {}
+
+/**
+ * The text of a document of `kind`, parts in reading order and separated by blank lines. Throws
+ * UnreadableDocument when the bytes are not the ZIP archive every such document is: a password-protected Office
+ * file is one (it is an encrypted container instead), as is a damaged or mislabelled one.
+ */
+export function documentText(bytes: Uint8Array, kind: DocumentKind): DocumentText {
+  if (bytes.length > MAX_DOCUMENT_BYTES) {
+    throw new UnreadableDocument(`it is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
+  }
+  if (isEncryptedOffice(bytes)) throw new UnreadableDocument('it is password-protected');
+  const format = FORMATS[kind];
+  let unzipped = 0;
+  let taken = 0;
+  let skipped = 0;
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes, {
+      filter: (file: UnzipFileInfo) => {
+        if (!format.parts.test(file.name) && !format.links?.test(file.name)) return false;
+        if (unzipped + file.originalSize > MAX_UNZIPPED_BYTES || taken >= MAX_DOCUMENT_PARTS) {
+          skipped++;
+          return false;
+        }
+        unzipped += file.originalSize;
+        taken++;
+        return true;
+      },
+    });
+  } catch (error) {
+    throw new UnreadableDocument(`its contents are damaged (${error instanceof Error ? error.message : error})`);
+  }
+  const texts: string[] = [];
+  let length = 0;
+  for (const name of Object.keys(entries).sort(byReadingOrder)) {
+    if (length >= MAX_DOCUMENT_CHARS) break;
+    const xml = decodeXml(entries[name]!);
+    const text = format.links?.test(name) ? linkTargets(xml) : xmlText(xml, format);
+    if (text.trim() === '') continue;
+    texts.push(text);
+    length += text.length;
+  }
+  const text = texts.join('\n\n').slice(0, MAX_DOCUMENT_CHARS);
+  return skipped > 0 ? { text, problem: `${skipped} of its parts were too large or too many to read` } : { text };
+}
+
+/** An XML part's characters: UTF-8, or UTF-16 where a byte order mark says so (both are allowed in OOXML). */
+function decodeXml(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+// ---- The formats ------------------------------------------------------------------------------------------------
+
+interface XmlFormat {
+  /** The archive's parts that hold text a reader sees. */
+  parts: RegExp;
+  /** Relationship parts listing where hyperlinks point (OOXML keeps them apart from the text). */
+  links?: RegExp;
+  /** Elements (local names) whose content is text; everything outside them is structure. */
+  text: ReadonlySet<string>;
+  /** What an element stands for where it closes (a paragraph ends a line, a cell is followed by a tab). */
+  closes: Readonly<Record<string, string>>;
+  /** What an empty element stands for (a tab, a line break). */
+  empties: Readonly<Record<string, string>>;
+  /** OpenDocument's run of spaces: an element whose c attribute says how many. */
+  spaces?: string;
+}
+
+const OOXML_LINKS = /^(word|ppt|xl)\/(slides\/|notesSlides\/|worksheets\/)?_rels\/[^/]+\.xml\.rels$/;
+
+const FORMATS: Readonly<Record<DocumentKind, XmlFormat>> = {
+  word: {
+    parts: /^word\/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/,
+    links: OOXML_LINKS,
+    // t: a run's text; delText: tracked deletions (shown in review); instrText: field codes (HYPERLINK "...").
+    text: new Set(['t', 'delText', 'instrText']),
+    closes: { p: '\n', tc: '\t', tr: '\n' },
+    empties: { tab: '\t', br: '\n', cr: '\n' },
+  },
+  spreadsheet: {
+    parts: /^xl\/(sharedStrings|worksheets\/sheet\d+|comments\d*|threadedComments\/threadedComment\d+)\.xml$/,
+    links: OOXML_LINKS,
+    // t: shared and inline strings and comments; v: a cell's value (numbers: a phone number is often one).
+    text: new Set(['t', 'v', 'text']),
+    closes: { si: '\n', c: '\t', row: '\n', comment: '\n' },
+    empties: {},
+  },
+  presentation: {
+    parts:
+      /^ppt\/(slides\/slide\d+|notesSlides\/notesSlide\d+|comments\/comment\d+|comments\/modernComment[^/]*)\.xml$/,
+    links: OOXML_LINKS,
+    text: new Set(['t', 'text']),
+    closes: { p: '\n', tc: '\t', tr: '\n', cm: '\n' },
+    empties: { br: '\n', tab: '\t' },
+  },
+  opendocument: {
+    // content.xml has the body; styles.xml the page headers and footers.
+    parts: /^(content|styles)\.xml$/,
+    text: new Set(['p', 'h']),
+    closes: { p: '\n', h: '\n', 'table-cell': '\t', 'table-row': '\n' },
+    empties: { tab: '\t', 'line-break': '\n' },
+    spaces: 's',
+  },
+};
+
+/** Slides and sheets in number order (slide2 before slide10); the main document before its headers. */
+function byReadingOrder(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+// ---- Reading the XML --------------------------------------------------------------------------------------------
+
+function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/** The text of one XML part as `format` reads it. */
+function xmlText(xml: string, format: XmlFormat): string {
+  const out: string[] = [];
+  let inText = 0;
+  /** Inside a spreadsheet cell whose value is an index into the shared strings (read from sharedStrings). */
+  let sharedCell = false;
+  let length = 0;
+  const push = (text: string) => {
+    if (length >= MAX_DOCUMENT_CHARS) return;
+    out.push(text);
+    length += text.length;
+  };
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        const local = localName(name);
+        if (local === 'c') sharedCell = attributes['t'] === 's';
+        if (format.text.has(local)) inText++;
+        if (local === format.spaces && inText > 0)
+          push(' '.repeat(Math.min(100, Number(attributes['text:c'] ?? 1) || 1)));
+        const href = attributes['xlink:href'];
+        if (href !== undefined && /^(mailto:|https?:|www\.)/i.test(href)) push(` ${href} `);
+      },
+      ontext(text) {
+        if (inText > 0 && !sharedCell) push(text);
+      },
+      onclosetag(name) {
+        const local = localName(name);
+        if (format.text.has(local)) inText = Math.max(0, inText - 1);
+        if (local === 'c') sharedCell = false;
+        const ends = format.empties[local] ?? format.closes[local];
+        // A cell's last paragraph ends the cell, not a line: the row reads "name<tab>number".
+        if (ends === '\t' && out[out.length - 1] === '\n' && format.closes[local] === '\t') out[out.length - 1] = '\t';
+        else if (ends !== undefined) push(ends);
+      },
+    },
+    { xmlMode: true, decodeEntities: true },
+  );
+  parser.write(xml);
+  parser.end();
+  return out.join('');
+}
+
+/** The external targets (web addresses, mailto: links) of an OOXML relationships part, one per line. */
+function linkTargets(xml: string): string {
+  const targets: string[] = [];
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (localName(name) !== 'Relationship' || attributes['TargetMode'] !== 'External') return;
+        const target = attributes['Target'];
+        if (target !== undefined) targets.push(target);
+      },
+    },
+    { xmlMode: true, decodeEntities: true },
+  );
+  parser.write(xml);
+  parser.end();
+  return targets.join('\n');
+}
+
+/** An encrypted Office file is a Compound File (OLE2) container, not a ZIP archive: its signature is D0 CF 11 E0. */
+function isEncryptedOffice(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
+}
