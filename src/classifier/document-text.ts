@@ -2,13 +2,15 @@
 // counterparts), read as the program opening them would show it, so a personal number on a worksheet is screened
 // like one in the body. Both kinds of file are ZIP archives of XML: the parts that hold what a reader sees (the
 // document, headers, footers, notes, comments, cells, slides) are unzipped with fflate and their text read with
-// htmlparser2. Links that are not shown as text (a hyperlink's target) are read too. Legacy binary files (.doc,
-// .xls, .ppt) and PDF are not read here; their names are still screened.
+// htmlparser2. Links that are not shown as text (a hyperlink's target) are read too. PDF is read by pdf-text.ts;
+// legacy binary Office files (.doc, .xls, .ppt) are not read, though their names are still screened.
 
 import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { Parser } from 'htmlparser2';
 
-export type DocumentKind = 'word' | 'spreadsheet' | 'presentation' | 'opendocument';
+export type DocumentKind = 'word' | 'spreadsheet' | 'presentation' | 'opendocument' | 'pdf';
+/** The kinds read here; a PDF is read by pdf-text.ts. */
+export type ZippedDocumentKind = Exclude<DocumentKind, 'pdf'>;
 
 /** A document this large (as attached) is not opened: reading it would cost more than the rest of the message. */
 export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
@@ -17,7 +19,7 @@ export const MAX_UNZIPPED_BYTES = 64 * 1024 * 1024;
 /** XML parts read from one document: a presentation has one per slide. */
 export const MAX_DOCUMENT_PARTS = 2000;
 /** Characters of text kept from one document; the message's attachment budget cuts it further. */
-const MAX_DOCUMENT_CHARS = 1_000_000;
+export const MAX_DOCUMENT_CHARS = 1_000_000;
 
 const MEDIA_TYPES: Readonly<Record<string, DocumentKind>> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'word',
@@ -35,6 +37,8 @@ const MEDIA_TYPES: Readonly<Record<string, DocumentKind>> = {
   'application/vnd.oasis.opendocument.spreadsheet': 'opendocument',
   'application/vnd.oasis.opendocument.presentation': 'opendocument',
   'application/vnd.oasis.opendocument.graphics': 'opendocument',
+  'application/pdf': 'pdf',
+  'application/x-pdf': 'pdf',
 };
 
 const EXTENSIONS: Readonly<Record<string, DocumentKind>> = {
@@ -52,6 +56,7 @@ const EXTENSIONS: Readonly<Record<string, DocumentKind>> = {
   ods: 'opendocument',
   odp: 'opendocument',
   odg: 'opendocument',
+  pdf: 'pdf',
 };
 
 /**
@@ -79,7 +84,7 @@ export class UnreadableDocument extends Error {}
  * UnreadableDocument when the bytes are not the ZIP archive every such document is: a password-protected Office
  * file is one (it is an encrypted container instead), as is a damaged or mislabelled one.
  */
-export function documentText(bytes: Uint8Array, kind: DocumentKind): DocumentText {
+export function documentText(bytes: Uint8Array, kind: ZippedDocumentKind): DocumentText {
   if (bytes.length > MAX_DOCUMENT_BYTES) {
     throw new UnreadableDocument(`it is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
   }
@@ -145,7 +150,7 @@ interface XmlFormat {
 
 const OOXML_LINKS = /^(word|ppt|xl)\/(slides\/|notesSlides\/|worksheets\/)?_rels\/[^/]+\.xml\.rels$/;
 
-const FORMATS: Readonly<Record<DocumentKind, XmlFormat>> = {
+const FORMATS: Readonly<Record<ZippedDocumentKind, XmlFormat>> = {
   word: {
     parts: /^word\/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/,
     links: OOXML_LINKS,

@@ -9,6 +9,7 @@ import { mayHaveBidiControls, reordersLatinOrDigits } from './bidi-controls.js';
 import { calendarText, isCalendar } from './calendar-text.js';
 import { decodeCharset } from './decode-charset.js';
 import { documentKind, documentText, UnreadableDocument, type DocumentKind } from './document-text.js';
+import { pdfText } from './pdf-text.js';
 import { hiddenText } from './hidden-text.js';
 import { htmlToText } from './html-text.js';
 import type { AttachedText, MessageInput } from './types.js';
@@ -158,7 +159,7 @@ const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
 /**
  * Any text/* part (text files, text/markdown, text/enriched, vCards, text/plain or text/html that mailparser filed
  * as an attachment), forwarded messages and calendar invitations: all are shown or opened as text by mail programs.
- * Office and OpenDocument files too (document-text.ts): a worksheet or letter is read like the body.
+ * Office, OpenDocument and PDF files too (document-text.ts, pdf-text.ts): a worksheet or letter is read like the body.
  */
 function isReadableAsText(attachment: Attachment): boolean {
   const type = attachment.contentType.toLowerCase();
@@ -225,15 +226,15 @@ async function readForwarded(
 }
 
 /** A document's text; one that cannot be opened (password-protected, damaged) is reported, so a person reads it. */
-function readDocument(
+async function readDocument(
   content: Buffer,
   kind: DocumentKind,
   name: string,
   budget: AttachedBudget,
   problems: string[],
-): ReadAttachment {
+): Promise<ReadAttachment> {
   try {
-    const read = documentText(content, kind);
+    const read = kind === 'pdf' ? await pdfText(content) : documentText(content, kind);
     if (read.problem !== undefined)
       problems.push(`The attachment "${name}" could only be partly read: ${read.problem}.`);
     return { texts: spend(budget, [{ name, text: read.text }], problems), names: [] };

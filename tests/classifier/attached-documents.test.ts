@@ -4,7 +4,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classify, compileRules, parseMime, type CompiledRules } from '../../src/classifier/index.js';
 import { readPackFolder, shippedRulesDir } from '../../src/config/rule-packs.js';
-import { openDocumentText, spreadsheet, wordDocument } from '../fixtures/office-documents.js';
+import { openDocumentText, pdfDocument, spreadsheet, wordDocument } from '../fixtures/documents.js';
 
 interface Attachment {
   filename: string;
@@ -64,6 +64,20 @@ describe('attached documents', () => {
     expect(finding, JSON.stringify(verdict.findings)).toBeDefined();
     expect(verdict.parts[finding!.partIndex]?.source).toBe('attached');
     expect(verdict.parts[finding!.partIndex]?.name).toBe('trip.docx');
+  });
+
+  it('holds mail whose attached PDF asks the pupil to ring a personal mobile', async () => {
+    const pdf = pdfDocument({
+      pages: [['Revision timetable'], ['Stuck? Ring me on my mobile 07700 900456 any evening']],
+    });
+    const verdict = classify(await parseMime(await mailWith([{ filename: 'revision.pdf', content: pdf }])), rules, {
+      recipientClass: 'pupil',
+      organisation,
+    });
+    expect(verdict.action).toBe('hold');
+    const finding = verdict.findings.find((f) => f.text.includes('07700 900456'));
+    expect(finding, JSON.stringify(verdict.findings)).toBeDefined();
+    expect(verdict.parts[finding!.partIndex]?.name).toBe('revision.pdf');
   });
 
   it("holds mail whose attached OpenDocument text links to the teacher's own Instagram", async () => {

@@ -6,7 +6,7 @@ import {
   MAX_UNZIPPED_BYTES,
   UnreadableDocument,
 } from '../../src/classifier/document-text.js';
-import { openDocumentText, presentation, spreadsheet, wordDocument } from '../fixtures/office-documents.js';
+import { openDocumentText, presentation, spreadsheet, wordDocument } from '../fixtures/documents.js';
 
 describe('documentKind', () => {
   it('knows Office and OpenDocument files by media type', () => {
@@ -20,7 +20,8 @@ describe('documentKind', () => {
     expect(documentKind('application/octet-stream', 'Rota.XLSX')).toBe('spreadsheet');
     expect(documentKind('application/octet-stream', 'assembly.pptx')).toBe('presentation');
     expect(documentKind('application/octet-stream', 'photo.jpg')).toBeUndefined();
-    expect(documentKind('application/pdf', 'worksheet.pdf')).toBeUndefined();
+    expect(documentKind('application/octet-stream', 'Worksheet.PDF')).toBe('pdf');
+    expect(documentKind('application/msword', 'old.doc')).toBeUndefined();
   });
 });
 

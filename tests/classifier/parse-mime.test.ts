@@ -35,6 +35,11 @@ describe('parseMime on real MIME', () => {
     const message = await parseMime(fixture('attachments.eml'));
     expect(message.attachmentNames).toEqual(['worksheet-1.pdf', 'call me 07700 900321.pdf']);
     expect(message.text?.trim()).toBe('Worksheets attached for Monday.');
+    expect(message.attachedTexts).toEqual([
+      { name: 'worksheet-1.pdf', text: 'Worksheet 1: fractions' },
+      { name: 'call me 07700 900321.pdf', text: 'Worksheet 2: decimals' },
+    ]);
+    expect(message.problems).toBeUndefined();
   });
 
   it('decodes ISO-8859-1 text and an encoded-word subject', async () => {

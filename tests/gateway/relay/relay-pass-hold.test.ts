@@ -21,7 +21,7 @@ import {
   type TestSetup,
   idFromReply,
 } from './harness.js';
-import { wordDocument } from '../../fixtures/office-documents.js';
+import { wordDocument } from '../../fixtures/documents.js';
 
 const FLAGGED_BODY = 'Hi Amelia,\r\nIf you need me over half term ring me on 07700 900123 any time.\r\nMr Morgan';
 const CLEAN_BODY = 'Hi Amelia,\r\nPlease bring your signed trip form to the office by Friday.\r\nMr Morgan';

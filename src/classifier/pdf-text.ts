@@ -1,0 +1,106 @@
+// The text of an attached PDF as a reader sees it (pages in order, words and lines as laid out) and the addresses
+// its links point to, read with Mozilla's pdf.js. pdf.js is loaded the first time a PDF arrives (it is several
+// megabytes), runs in the screening thread with font code evaluation off, and a PDF that keeps it busy too long is
+// caught by the screening watchdog (the message is held).
+
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHARS, UnreadableDocument, type DocumentText } from './document-text.js';
+
+/** Pages read from one PDF; a longer one is read to here and the rest reported. */
+export const MAX_PDF_PAGES = 300;
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfJs> | undefined;
+
+/** pdf.js's character maps, which turn the codes of CJK and other CID fonts into text. */
+function characterMapsUrl(): string {
+  const pkg = createRequire(import.meta.url).resolve('pdfjs-dist/package.json');
+  return `${pathToFileURL(path.join(path.dirname(pkg), 'cmaps')).href}/`;
+}
+
+interface TextItem {
+  str: string;
+  hasEOL: boolean;
+  transform: number[];
+  width: number;
+  height: number;
+}
+
+/**
+ * The text of a PDF. Throws UnreadableDocument for one that cannot be opened: password-protected, damaged, or not
+ * a PDF at all.
+ */
+export async function pdfText(bytes: Uint8Array): Promise<DocumentText> {
+  if (bytes.length > MAX_DOCUMENT_BYTES) {
+    throw new UnreadableDocument(`it is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
+  }
+  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  const { getDocument } = await pdfjs;
+  const task = getDocument({
+    // pdf.js takes the buffer over (detaches it): it gets a copy, so the message keeps its bytes.
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    cMapUrl: characterMapsUrl(),
+    cMapPacked: true,
+    verbosity: 0,
+  });
+  let document: Awaited<typeof task.promise>;
+  try {
+    document = await task.promise;
+  } catch (error) {
+    await task.destroy();
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'PasswordException') throw new UnreadableDocument('it is password-protected');
+    throw new UnreadableDocument(`its contents are damaged (${error instanceof Error ? error.message : error})`);
+  }
+  try {
+    const pages: string[] = [];
+    let length = 0;
+    const last = Math.min(document.numPages, MAX_PDF_PAGES);
+    for (let number = 1; number <= last && length < MAX_DOCUMENT_CHARS; number++) {
+      const page = await document.getPage(number);
+      const content = await page.getTextContent();
+      const links = (await page.getAnnotations())
+        .map((annotation: { url?: unknown; unsafeUrl?: unknown }) => annotation.url ?? annotation.unsafeUrl)
+        .filter((url: unknown): url is string => typeof url === 'string');
+      const text = [laidOut(content.items as TextItem[]), ...links].join('\n');
+      page.cleanup();
+      pages.push(text);
+      length += text.length;
+    }
+    const text = pages.join('\n\n').slice(0, MAX_DOCUMENT_CHARS);
+    return document.numPages > MAX_PDF_PAGES
+      ? { text, problem: `it has ${document.numPages} pages and only the first ${MAX_PDF_PAGES} were read` }
+      : { text };
+  } finally {
+    await document.destroy();
+  }
+}
+
+/**
+ * A page's text items joined as they sit on the page: pdf.js gives runs of text with their positions, and a PDF
+ * often leaves out the space between two runs, so a gap wider than a fifth of the font size reads as a space and
+ * a move to another baseline as a new line.
+ */
+function laidOut(items: readonly TextItem[]): string {
+  let text = '';
+  let previous: { end: number; y: number; size: number; eol: boolean } | undefined;
+  for (const item of items) {
+    if (typeof item.str !== 'string') continue;
+    const x = item.transform[4] ?? 0;
+    const y = item.transform[5] ?? 0;
+    const size = Math.abs(item.height) || Math.hypot(item.transform[2] ?? 0, item.transform[3] ?? 0) || 1;
+    if (previous !== undefined && !previous.eol && item.str !== '') {
+      if (Math.abs(y - previous.y) > previous.size / 2) text += '\n';
+      else if (x - previous.end > size / 5 && !/\s$/.test(text) && !/^\s/.test(item.str)) text += ' ';
+    }
+    text += item.str;
+    if (item.hasEOL) text += '\n';
+    previous = { end: x + item.width, y, size, eol: item.hasEOL };
+  }
+  return text;
+}
