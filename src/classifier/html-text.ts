@@ -13,7 +13,8 @@ export const HIDDEN = new Set(['script', 'style', 'title', 'template', 'xml']);
 const BLOCK = new Set([
   'address', 'article', 'aside', 'body', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl', 'dt', 'fieldset',
   'figcaption', 'figure', 'footer', 'form', 'header', 'hgroup', 'hr', 'html', 'li', 'main', 'menu', 'nav', 'ol',
-  'pre', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul', 'caption',
+  'pre', 'section', 'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul', 'caption', 'listing', 'xmp',
+  'plaintext',
 ]); // prettier-ignore
 
 /** Elements set off by a blank line, as text renderers show paragraphs. */
@@ -21,6 +22,14 @@ const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote'
 
 /** Table cells sit side by side: a space between them, not a line. */
 const CELL = new Set(['td', 'th']);
+
+/** Elements whose text browsers show as written, line breaks and spaces kept (the HTML spec's UA style sheet). */
+const PREFORMATTED = new Set(['pre', 'listing', 'textarea', 'xmp', 'plaintext']);
+/** Of those, the ones whose newline straight after the start tag is not shown (HTML tree construction drops it). */
+const DROPS_LEADING_NEWLINE = new Set(['pre', 'listing', 'textarea']);
+/** An inline style that keeps line breaks as written (white-space: pre, pre-wrap, pre-line, break-spaces). */
+const PREFORMATTED_STYLE =
+  /(?:^|;)\s*(?:white-space\s*:\s*(?:pre|pre-wrap|pre-line|break-spaces)|white-space-collapse\s*:\s*(?:preserve|preserve-breaks|break-spaces))\s*(?:!important\s*)?(?:;|$)/i;
 
 const NON_SPACE_RUN = /[^ \t\n\r\f]+/g;
 const NON_SPACE = /[^ \t\n\r\f]/;
@@ -62,8 +71,9 @@ export interface HtmlObserver {
 }
 
 /**
- * The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed (kept inside <pre>, as
- * browsers keep it: a "--" signature delimiter stays on a line of its own), entities decoded.
+ * The rendered text of `html`: block elements and <br> as line breaks, whitespace collapsed (kept inside <pre>,
+ * <textarea> and <listing> and where an inline style says white-space: pre, pre-wrap or pre-line, as browsers keep
+ * it: a "--" signature delimiter stays on a line of its own), entities decoded.
  * Text styled out of sight (hidden-style.ts) is left out, so filler the reader cannot see does not split a phrase
  * they read whole; it is screened on its own as a 'hidden' part (hidden-text.ts).
  */
@@ -75,6 +85,8 @@ export function htmlToText(html: string, observer?: HtmlObserver): MappedText {
   let pendingBreaks = 0;
   let breakSpan: Span = { start: 0, end: 0 };
   let preDepth = 0;
+  /** For each open element, whether it keeps its text as written (PREFORMATTED, or by its style). */
+  const preformatted: boolean[] = [];
   // A newline straight after a <pre> start tag is not shown (HTML tree construction drops it).
   let justOpenedPre = false;
   let link: { href: string; span: Span; text: string } | undefined;
@@ -160,8 +172,10 @@ export function htmlToText(html: string, observer?: HtmlObserver): MappedText {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
-        justOpenedPre = name === 'pre';
-        if (name === 'pre') preDepth++;
+        justOpenedPre = DROPS_LEADING_NEWLINE.has(name);
+        const keepsText = PREFORMATTED.has(name) || PREFORMATTED_STYLE.test(attribs.style ?? '');
+        preformatted.push(keepsText);
+        if (keepsText) preDepth++;
         if (++depth > MAX_HTML_DEPTH && stoppedAt < 0) {
           stoppedAt = parser.endIndex + 1;
           parser.pause();
@@ -179,7 +193,7 @@ export function htmlToText(html: string, observer?: HtmlObserver): MappedText {
       },
       onclosetag(name) {
         justOpenedPre = false;
-        if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
+        if (preformatted.pop() === true) preDepth = Math.max(0, preDepth - 1);
         depth--;
         const hid = styled.close();
         observer?.close(name, Math.min(html.length, parser.endIndex + 1), hid);

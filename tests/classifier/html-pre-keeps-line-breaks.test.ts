@@ -17,6 +17,20 @@ describe('htmlToText inside <pre>', () => {
     expect(htmlToText(html).text).toBe('Timetable\n\nMon   Maths\nTue\tArt\n\n  Wed & Thu\nDone');
   });
 
+  it('keeps line breaks in <textarea> and <listing> too, and where a style says white-space: pre-wrap or pre-line', () => {
+    expect(htmlToText('<p>Reply</p><textarea>\nLove you\nx</textarea>').text).toBe('Reply\n\nLove you\nx');
+    expect(htmlToText('<listing>\na\n  b</listing>').text).toBe('a\n  b');
+    expect(htmlToText('<div style="font-family:Arial; white-space: pre-wrap">Night\nx x</div>').text).toBe(
+      'Night\nx x',
+    );
+    expect(htmlToText('<p style="WHITE-SPACE:pre-line !important">one\ntwo</p><p>three\nfour</p>').text).toBe(
+      'one\ntwo\n\nthree four',
+    );
+    // white-space: nowrap keeps nothing; a style only naming pre-wrap elsewhere is no white-space rule.
+    expect(htmlToText('<div style="white-space:nowrap">a\nb</div>').text).toBe('a b');
+    expect(htmlToText('<div style="x-white-space:pre">a\nb</div>').text).toBe('a b');
+  });
+
   it('keeps the first newline when a tag comes between it and the start tag', () => {
     expect(htmlToText('Notes<pre><b>\nbold</b>\nplain</pre>').text).toBe('Notes\n\nbold\nplain');
   });
