@@ -76,6 +76,9 @@ export async function pdfText(bytes: Uint8Array): Promise<DocumentText> {
     return document.numPages > MAX_PDF_PAGES
       ? { text, problem: `it has ${document.numPages} pages and only the first ${MAX_PDF_PAGES} were read` }
       : { text };
+  } catch (error) {
+    // A page pdf.js cannot read: the document as a whole is then not read (and the message is held).
+    throw new UnreadableDocument(`a page could not be read (${error instanceof Error ? error.message : error})`);
   } finally {
     await document.destroy();
   }
