@@ -37,7 +37,13 @@ export async function pdfText(bytes: Uint8Array): Promise<DocumentText> {
     throw new UnreadableDocument(`it is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
   }
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  const { getDocument } = await pdfjs;
+  let getDocument: PdfJs['getDocument'];
+  try {
+    ({ getDocument } = await pdfjs);
+  } catch (error) {
+    pdfjs = undefined;
+    throw new UnreadableDocument(`PDF reading could not start (${error instanceof Error ? error.message : error})`);
+  }
   const task = getDocument({
     // pdf.js takes the buffer over (detaches it): it gets a copy, so the message keeps its bytes.
     data: new Uint8Array(bytes),
