@@ -6,6 +6,6 @@ export type { CompiledRule, CompiledRules, CompileOptions, RuleExample, RulePack
 export { RuleFileError } from './rules/rule-file-error.js';
 export { runRuleExamples, runAllExamples } from './rule-examples.js';
 export type { ExampleFailure, ExampleRun } from './rule-examples.js';
-export { parseMime } from './parse-mime.js';
+export { parseDocument, parseMime } from './parse-mime.js';
 export { extractParts } from './extract-parts.js';
 export * from './types.js';

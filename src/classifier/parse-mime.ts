@@ -80,6 +80,25 @@ export async function parseMime(raw: Buffer | string): Promise<MessageInput> {
   return input;
 }
 
+/**
+ * A document on its own (a worksheet an admin wants to check before it is sent), read as the relay reads it attached
+ * to an otherwise empty message: its name and its text. Undefined when `filename` is not a document the relay reads.
+ */
+export async function parseDocument(bytes: Buffer, filename: string): Promise<MessageInput | undefined> {
+  const kind = documentKind('application/octet-stream', filename);
+  if (kind === undefined) return undefined;
+  const budget: AttachedBudget = { texts: MAX_ATTACHED_TEXTS, chars: MAX_ATTACHED_TEXT_CHARS, skipped: 0 };
+  const problems: string[] = [];
+  const { texts } = await readDocument(bytes, kind, filename, budget, problems);
+  const input: MessageInput = { attachmentNames: [filename] };
+  if (texts.length > 0) input.attachedTexts = texts;
+  if (hasReorderedText(input)) {
+    problems.push('The document contains right-to-left controls that show letters or numbers in a different order.');
+  }
+  if (problems.length > 0) input.problems = problems;
+  return input;
+}
+
 /** Right-to-left controls over Latin text or digits anywhere the recipient reads (see bidi-controls.ts). */
 function hasReorderedText(input: MessageInput): boolean {
   const texts = [input.subject, input.text, ...(input.attachmentNames ?? [])];

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { palette } from '../../src/cli/output/colour.js';
 import { excerpt, locate } from '../../src/cli/output/excerpt.js';
 import { chaperone, ensureBuilt, ROOT } from './chaperone-process.js';
+import { pdfDocument, spreadsheet, wordDocument } from '../fixtures/documents.js';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/rules');
 const BASIC = ['--rules', path.join(FIXTURES, 'basic')];
@@ -29,9 +30,39 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'secret.eml'), SECRET_EML);
   writeFileSync(path.join(dir, 'clean.txt'), 'Dear parents,\nThe coach leaves at nine on Friday.\n');
   writeFileSync(path.join(dir, 'kisses.txt'), 'See you tomorrow xx\n');
+  writeFileSync(
+    path.join(dir, 'trip letter.docx'),
+    wordDocument({ paragraphs: ['Trip to the coast', 'Well done today. This is our little secret.'] }),
+  );
+  writeFileSync(
+    path.join(dir, 'rota.xlsx'),
+    spreadsheet([
+      ['Duty', 'Monday'],
+      ['Gate', 'Mr Smith'],
+    ]),
+  );
+  writeFileSync(path.join(dir, 'locked.pdf'), pdfDocument({ pages: [['Marks']], password: true }));
 }, 120_000);
 
 describe('chaperone check', () => {
+  test('reads a Word document as the relay reads one attached, and names the part of each finding', async () => {
+    const result = await chaperone(['check', ...BASIC, '--format', 'json', path.join(dir, 'trip letter.docx')]);
+    expect(result.code).toBe(1);
+    const [report] = JSON.parse(result.stdout) as { action: string; findings: { part: string; text: string }[] }[];
+    expect(report!.action).toBe('hold');
+    expect(report!.findings).toContainEqual(expect.objectContaining({ part: 'attachment', text: 'our little secret' }));
+  });
+
+  test('passes a clean spreadsheet, and holds a PDF it cannot open, saying why', async () => {
+    const clean = await chaperone(['check', ...BASIC, path.join(dir, 'rota.xlsx')]);
+    expect(clean.code).toBe(0);
+    const locked = await chaperone(['check', ...BASIC, path.join(dir, 'locked.pdf')]);
+    expect(locked.code).toBe(1);
+    expect(locked.stdout).toContain(
+      'The attachment "locked.pdf" could not be opened to check its text: it is password-protected.',
+    );
+  });
+
   test('exits 0 and says nothing was flagged for clean text', async () => {
     const result = await chaperone(['check', ...BASIC, path.join(dir, 'clean.txt')]);
     expect(result.code).toBe(0);

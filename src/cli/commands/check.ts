@@ -1,10 +1,12 @@
 // `chaperone check [--config FILE] [--rules DIR] [--to ADDRESS] [--format text|json] FILE... | -`
-// Screens .eml messages or plain-text files as the relay would, and reports each finding.
+// Screens .eml messages, documents (Word, Excel, PowerPoint, OpenDocument, PDF) or plain-text files as the relay would,
+// and reports each finding.
 // Exit 0: nothing flagged; 1: something tagged or held; 2: an error (missing file, bad config or rule file).
 
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { classify, parseMime, type MessageInput, type RecipientClass } from '../../classifier/index.js';
+import { classify, parseDocument, parseMime, type MessageInput, type RecipientClass } from '../../classifier/index.js';
 import { partSources } from '../../classifier/extract-parts.js';
 import { chooseConfigFile } from '../../config/config-file.js';
 import { loadSetup } from '../../config/load-rules.js';
@@ -16,8 +18,9 @@ import { timeRules, timingTable } from '../output/rule-timing.js';
 
 const HELP = `Usage: chaperone check [options] FILE... | -
 
-Screens messages (.eml) or plain-text files and reports what the relay would flag.
-A file starting with mail headers is read as a MIME message; anything else as the body of a message.
+Screens messages (.eml), documents or plain-text files and reports what the relay would flag.
+A file starting with mail headers is read as a MIME message; a Word, Excel, PowerPoint, OpenDocument or PDF
+file (by its name) as a document attached to a message; anything else as the body of a message.
 "-" reads standard input.
 
 Options:
@@ -98,15 +101,17 @@ async function check(args: string[]): Promise<number> {
       failed = true;
       continue;
     }
-    const mime = looksLikeMime(raw);
-    const message: MessageInput = mime ? await parseMime(raw) : { text: raw.toString('utf8') };
     const name = file === '-' ? '<stdin>' : file;
+    const document = file === '-' ? undefined : await parseDocument(raw, path.basename(file));
+    const mime = document === undefined && looksLikeMime(raw);
+    const message: MessageInput = document ?? (mime ? await parseMime(raw) : { text: raw.toString('utf8') });
     const screened = policy.mode !== 'off';
     const verdict = classify(screened ? message : {}, rules, classifyOptions);
     if (screened) inputs.push(message);
     checked.push({
       file: name,
-      mime,
+      // A document's findings name their part too: its file name is screened as well as its text.
+      mime: mime || document !== undefined,
       verdict,
       sources: partSources(message),
       recipientClass,
