@@ -8,6 +8,7 @@ import { matchesOf } from './regex-matches.js';
 import { mayHaveBidiControls, reordersLatinOrDigits } from './bidi-controls.js';
 import { calendarText, isCalendar } from './calendar-text.js';
 import { decodeCharset } from './decode-charset.js';
+import { archiveContents, isArchive, UnreadableArchive, type ArchiveContents } from './archive-entries.js';
 import { documentKind, documentText, UnreadableDocument, type DocumentKind } from './document-text.js';
 import { pdfText } from './pdf-text.js';
 import { hiddenText } from './hidden-text.js';
@@ -186,7 +187,8 @@ function isReadableAsText(attachment: Attachment): boolean {
     type.startsWith('text/') ||
     MESSAGE_TYPES.has(type) ||
     isCalendar(type) ||
-    documentKind(type, attachment.filename) !== undefined
+    documentKind(type, attachment.filename) !== undefined ||
+    isArchive(type, attachment.filename)
   );
 }
 
@@ -212,6 +214,7 @@ async function readAttachment(
   if (MESSAGE_TYPES.has(type)) return readForwarded(attachment.content, name, depth, budget, problems);
   const document = documentKind(type, attachment.filename);
   if (document !== undefined) return readDocument(attachment.content, document, name, budget, problems);
+  if (isArchive(type, attachment.filename)) return readArchive(attachment.content, name, budget, problems);
   const decoded = decodeText(attachment);
   let text = decoded;
   if (isCalendar(type)) text = calendarText(decoded);
@@ -242,6 +245,54 @@ async function readForwarded(
   const own = pieces.filter((p): p is string => p !== undefined && p.trim() !== '').join('\n\n');
   const texts = own === '' ? [] : spend(budget, [{ name, text: own }], problems);
   return { texts: [...texts, ...(inner.attachedTexts ?? [])], names: inner.attachmentNames ?? [] };
+}
+
+/** Files in an archive read as text by their names: plain text and tables, web pages, and the documents above. */
+const TEXT_FILE = /\.(txt|text|csv|tsv|md|vcf)$/i;
+const HTML_FILE = /\.html?$/i;
+
+/**
+ * A ZIP archive (a pack of worksheets): the names of all its files, and the text of the ones a reader would open as
+ * text or documents, each counted against the message's budget like an attachment of its own.
+ */
+async function readArchive(
+  content: Buffer,
+  name: string,
+  budget: AttachedBudget,
+  problems: string[],
+): Promise<ReadAttachment> {
+  const readable = (file: string) =>
+    TEXT_FILE.test(file) || HTML_FILE.test(file) || documentKind('application/octet-stream', file) !== undefined;
+  let contents: ArchiveContents;
+  try {
+    contents = archiveContents(content, readable);
+  } catch (error) {
+    if (!(error instanceof UnreadableArchive)) throw error;
+    problems.push(`The attachment "${name}" could not be opened to check the files in it: ${error.message}.`);
+    return { texts: [], names: [] };
+  }
+  if (contents.problem !== undefined)
+    problems.push(`The attachment "${name}" could only be partly read: ${contents.problem}.`);
+  const texts: AttachedText[] = [];
+  for (const file of contents.files) {
+    if (budget.texts <= 0 || budget.chars <= 0) {
+      budget.skipped++;
+      continue;
+    }
+    budget.texts--;
+    const bytes = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+    const inner = `${name}: ${file.name}`;
+    const kind = documentKind('application/octet-stream', file.name);
+    if (kind !== undefined) {
+      texts.push(...(await readDocument(bytes, kind, inner, budget, problems)).texts);
+      continue;
+    }
+    const decoded = decodeCharset(bytes, undefined);
+    texts.push(
+      ...spend(budget, [{ name: inner, text: HTML_FILE.test(file.name) ? readableText(decoded) : decoded }], problems),
+    );
+  }
+  return { texts, names: contents.names };
 }
 
 /** A document's text; one that cannot be opened (password-protected, damaged) is reported, so a person reads it. */
