@@ -166,7 +166,7 @@ export interface MessageSpec {
   html?: string;
   flags: FlagSpec[];
   receivedAt?: Date;
-  attachments?: { filename: string; content: string }[];
+  attachments?: { filename: string; content: string | Buffer }[];
 }
 
 /**

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateInHtml, markHtmlSource, markPlainText, visibleText } from '../../../src/gateway/review/mark-findings.js';
 import { sanitiseMessageHtml } from '../../../src/gateway/review/sanitise-message.js';
 import { extractParts } from '../../../src/classifier/extract-parts.js';
-import { classify } from '../../../src/classifier/index.js';
+import { classify, parseMime } from '../../../src/classifier/index.js';
+import { wordDocument } from '../../fixtures/documents.js';
 import { fixtureRules } from '../../classifier/fixture-rules.js';
 import { html, trusted } from '../../../src/gateway/review/html.js';
 import { addUser, get, makeHold, signIn, startHarness, type Harness, type SignedIn } from './fixtures.js';
@@ -136,6 +137,22 @@ describe('the message page', () => {
     expect(body).toContain('<dd>John Smith &lt;j.smith@oakfield.sch.uk&gt;</dd>');
     expect(body).toContain('pupil.one@students.oakfield.sch.uk');
     expect(body).toContain('High concern');
+  });
+
+  it('shows the text of an attached Word document under its name, with the finding in it marked', async () => {
+    const docx = wordDocument({ paragraphs: ['Trip details', 'Well done today. This is our little secret.'] });
+    const base = await makeHold({
+      text: 'Hi Sam, the details are attached.',
+      flags: [],
+      attachments: [{ filename: 'trip.docx', content: docx }],
+    });
+    const verdict = classify(await parseMime(base.raw), fixtureRules(), { recipientClass: 'pupil' });
+    expect(verdict.findings.map((f) => f.part)).toContain('attachment');
+    const hold = { ...base, verdict };
+    await h.store.putHold(hold);
+    const body = (await get(h.app, dsl, `/holds/${hold.id}`)).body;
+    expect(body).toContain('Opened from the message: trip.docx');
+    expect(body).toMatch(/<mark class="finding [^"]*" id="finding-1"[^>]*>our little secret<\/mark>/);
   });
 
   it('shows the formatted version sanitised, marking findings the classifier reported against the plain text too', async () => {
