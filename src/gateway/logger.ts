@@ -9,15 +9,36 @@ export type { Logger } from 'pino';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
-  return pino(
+  const output = destination ?? process.stdout;
+  const logger = pino(
     {
       level,
       base: { service: 'chaperone' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? process.stdout,
+    output,
   );
+  keepRunningWhenOutputFails(output, logger);
+  return logger;
+}
+
+/**
+ * A log output that breaks (the pipe to a log shipper whose reader died, journald restarted: EPIPE) must not stop the
+ * relay. Unhandled, the write error killed the process between the upstream's acceptance and the client's 250, so
+ * the sender retried and the message went twice. Logging stops, and stderr says why once.
+ */
+function keepRunningWhenOutputFails(output: NodeJS.WritableStream, logger: Logger): void {
+  // stderr can be the same broken pipe; what it cannot carry is lost, never fatal.
+  if (process.stderr.listenerCount('error') === 0) process.stderr.on('error', () => undefined);
+  output.on('error', (error: NodeJS.ErrnoException) => {
+    if (logger.level === 'silent') return;
+    logger.level = 'silent';
+    process.stderr.write(
+      `chaperone: the log output failed (${error.code ?? error.message}); mail keeps flowing, but nothing more is ` +
+        'logged until the relay is restarted\n',
+    );
+  });
 }
 
 /** What the relay did with one message: exactly what the `message` log line carries. */

@@ -1,5 +1,6 @@
 // The relay as a real process (`node bin/chaperone.js serve`): a hold survives SIGKILL right after the 250, SIGHUP
-// reloads but keeps the last good rules when the new ones are broken, and SIGTERM lets the message in flight finish.
+// reloads but keeps the last good rules when the new ones are broken, SIGTERM lets the message in flight finish, and
+// a log output that breaks stops the logging, not the relay.
 // Needs dist/ built (`npm test` builds first; locally run `npm run build`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ interface GatewayProcess {
   lines: Record<string, unknown>[];
   port: number;
   exited: Promise<number | null>;
+  stderr(): string;
 }
 
 async function spawnGateway(configFile: string, extraArgs: string[] = []): Promise<GatewayProcess> {
@@ -66,7 +68,7 @@ async function spawnGateway(configFile: string, extraArgs: string[] = []): Promi
     throw new Error(`the gateway did not start (exit ${String(exitCode)}): ${stderr}\n${JSON.stringify(lines)}`);
   }
   const port = Number(String(started.smtp).split(':').at(-1));
-  return { child, lines, port, exited };
+  return { child, lines, port, exited, stderr: () => stderr };
 }
 
 const FLAGGED = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Half term', 'Ring me on 07700 900123 over the holiday.');
@@ -165,5 +167,31 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))('relay
     client.close();
     expect(await gateway.exited).toBe(0);
     await expect(RawClient.open(gateway.port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('keeps relaying when its log output breaks, and says once on stderr that logging has stopped', async () => {
+    sink = await startSink();
+    setup = createSetup(sink.port, { log: { level: 'info' } });
+    const gateway = await spawnGateway(setup.configFile);
+    children.push(gateway.child);
+
+    // The reader of the log pipe goes away, as a log shipper that died would: the relay's next log line meets EPIPE.
+    gateway.child.stdout!.destroy();
+    const first = await sendMessage(
+      gateway.port,
+      ADDRESSES.staff,
+      [ADDRESSES.external],
+      rfc5322(ADDRESSES.staff, ADDRESSES.external, 'One', 'First.'),
+    );
+    const second = await sendMessage(gateway.port, ADDRESSES.staff, [ADDRESSES.pupil], FLAGGED);
+
+    expect(first.data).toMatch(/^250 2\.0\.0 Accepted and passed on/);
+    expect(second.data).toMatch(/^250 2\.0\.0 Accepted and held/);
+    expect(sink.messages).toHaveLength(1);
+    expect(gateway.child.exitCode).toBeNull();
+    await waitFor(() => gateway.stderr().includes('the log output failed'));
+    expect(gateway.stderr().match(/the log output failed/g)).toHaveLength(1);
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
   });
 });
