@@ -5,6 +5,7 @@
 import { applyEdits, compose, MappedTextBuilder, type MappedText, type TextEdit } from './mapped-text.js';
 import { CONFUSABLE_LETTERS } from './confusables.js';
 import { fillerLetters } from './filler-letters.js';
+import { digitsAsLetters } from './digits-as-letters.js';
 import { disguisedNames } from './disguised-names.js';
 import { spelledDigits } from './spelled-digits.js';
 import { spelledAddresses, spelledHosts } from './spelled-addresses.js';
@@ -13,12 +14,14 @@ import { scanGates, TextGate, type GateHits } from './text-gates.js';
 
 /**
  * The passes after character folding, in order: fillers go first so "s*n*a*p" can be read as a name, names before
- * addresses so "jo at g mail dot com" has a provider, digits before addresses so "07700 at ..." is not a local part.
+ * addresses so "jo at g mail dot com" has a provider, digits before addresses so "07700 at ..." is not a local part,
+ * letters in numbers ("9OO") before digits in words ("h0t"), so a run of digits and look-alikes is read as a number.
  */
 const PASSES: readonly ((text: string, gates: GateHits) => MappedText | undefined)[] = [
   fillerLetters,
   disguisedNames,
   digitLookalikes,
+  digitsAsLetters,
   spelledDigits,
   spelledAddresses,
   spelledHosts,

@@ -66,6 +66,13 @@ describe('normalise', () => {
     ['jhughes at gmail', 'jhughes@gmail', 'jhughes at gmail'],
     ['my site is fionaswims dot com', 'fionaswims.com', 'fionaswims dot com'],
     ['jo-art [dot] co [dot] uk', 'jo-art.co.uk', 'jo-art [dot] co [dot] uk'],
+    // digits standing for letters inside words
+    ["d0n't t3ll y0ur mum", "don't tell your mum", "d0n't t3ll y0ur mum"],
+    ['K33P TH1S between us', 'keep this between us', 'K33P TH1S between us'],
+    ['ur so s3xy', 'so sexy', 'so s3xy'],
+    ['you look h0t.', 'hot.', 'h0t.'],
+    ['m4ke it qu1ck', 'make it quick', 'm4ke it qu1ck'],
+    ['you l00ked s0 h0t', 'you looked so hot', 'you l00ked s0 h0t'],
   ];
   it.each(reads)('reads %j as containing %j, mapped back to what was written', (written, expected, source) => {
     const mapped = normalise(written);
@@ -131,6 +138,13 @@ describe('normalise', () => {
     'the only fans in the ground',
     'plan a b c at the shop',
     'an anecdote about the dotted line',
+    'year 10 trip to the o2 arena, room 3b at 4pm on the 7th',
+    'bring your ks3 books and an a4 folder',
+    'gr8 c u l8r 2nite m8',
+    'user123abc and x1y2z3',
+    'office@st4ndrews.sch.uk and e4education.com/t3st',
+    'follow @j0hn5mith or jo_h0t',
+    'a well-r0unded answer',
   ];
   it.each(untouched)('leaves %j as it reads (only lower-cased)', (text) => {
     expect(normalise(text).text).toBe(text.toLowerCase());

@@ -42,6 +42,10 @@ const DISGUISES: [written: string, normalised: string][] = [
   ['s~e~x~y', 'sexy'],
   ['fionaswims dot com', 'fionaswims.com'],
   ['see jo-art [dot] co [dot] uk', 'see jo-art.co.uk'],
+  ["d0n't t3ll", "don't tell"],
+  ['so s3xy', 'so sexy'],
+  ['k33p th1s', 'keep this'],
+  ['n0', 'no'],
 ];
 
 /** Contact details each detector must still find behind its gates. */
