@@ -47,17 +47,19 @@ export function digitCount(dialled: string): number {
 
 /**
  * The number `written` dials, when it is a real (or Ofcom drama) number. `alone`: the digits are the whole run,
- * so a UK mobile written without its 0 ("7700 900123") may be read.
+ * so a UK mobile written without its 0 ("7700 900123") or without the '+' of its country code ("447700 900123", as
+ * WhatsApp shows numbers and wa.me links carry them) may be read.
  */
 export function readNumber(written: string, alone: boolean, budget: ParseBudget): ReadNumber | undefined {
   const digits = dialledDigits(written);
   const count = digitCount(digits);
   if (count < MIN_DIGITS || count > MAX_DIGITS) return undefined;
-  // Without a '+' or trunk 0, only a UK mobile written without its 0 ("7700 900123") reads as a number.
+  // Without a '+' or trunk 0, only a UK mobile written without its 0 or without its '+' reads as a number.
   const withoutTrunk = alone && digits.startsWith('7') && count === 10 && !NORTH_AMERICAN_GROUPING.test(written.trim());
-  if (!digits.startsWith('+') && !digits.startsWith('0') && !withoutTrunk) return undefined;
+  const withoutPlus = alone && digits.startsWith('447') && count === 12;
+  if (!digits.startsWith('+') && !digits.startsWith('0') && !withoutTrunk && !withoutPlus) return undefined;
   if (budget.parses-- <= 0) return undefined;
-  return lookUp(digits);
+  return lookUp(withoutPlus ? `+${digits}` : digits);
 }
 
 /**
