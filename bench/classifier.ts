@@ -159,7 +159,7 @@ function countSentencesRead(input: MessageInput, rules: CompiledRules, options: 
   const context = { organisation: options.organisation ?? DEFAULT_ORGANISATION, limit: MAX_FINDINGS_PER_RULE };
   for (const { part, rendering } of extractPartsToScreen(input)) {
     if (part.kind === 'quoted') continue;
-    const screen = new ScreenText(screenedText(part, rendering).mapped, rules.tables, budget);
+    const screen = new ScreenText(screenedText(part, rendering, rules.tables.vocabulary).mapped, rules.tables, budget);
     for (const rule of rules.rules) rule.matcher.find(screen, context);
   }
   return budget.used;

@@ -88,7 +88,7 @@ export function classifyWith(
     const earlier =
       hasAlternatives && part.source === 'html' ? readAlternatives.find((a) => a.text === read.text) : undefined;
     const toRun = earlier ? applicable.hasRulesBeyond(earlier.ran) : true;
-    const mapped = toRun ? attempt(() => normalisedText(read), problems, unreadable) : undefined;
+    const mapped = toRun ? attempt(() => normalisedText(read, tables.vocabulary), problems, unreadable) : undefined;
     if (toRun && !mapped) continue;
     if (read.truncated) {
       problems.push(
@@ -150,9 +150,13 @@ function attempt<T>(step: () => T, problems: string[], what: string): T | undefi
  * A part's text as the matchers read it: rendered (HTML), normalised, cut at the screening bound. `rendering` is the
  * whole HTML body's (extractPartsToScreen); without it an HTML-sourced part is rendered from its own source.
  */
-export function screenedText(part: MessagePart, rendering?: MappedText): { mapped: MappedText; truncated: boolean } {
+export function screenedText(
+  part: MessagePart,
+  rendering?: MappedText,
+  vocabulary?: ReadonlySet<string>,
+): { mapped: MappedText; truncated: boolean } {
   const read = readText(part, rendering);
-  return { mapped: normalisedText(read), truncated: read.truncated };
+  return { mapped: normalisedText(read, vocabulary), truncated: read.truncated };
 }
 
 /** A part's text as its reader reads it, before normalising: what the rules' outcomes depend on. */
@@ -181,8 +185,8 @@ function renderOwnSource(part: MessagePart, html: string): MappedText {
   return part.kind === 'hidden' ? hiddenText(html) : htmlToText(html);
 }
 
-function normalisedText(read: ReadText): MappedText {
-  const normalised = normalise(read.text);
+function normalisedText(read: ReadText, vocabulary: ReadonlySet<string> | undefined): MappedText {
+  const normalised = normalise(read.text, undefined, vocabulary);
   return read.rendered ? compose(normalised, read.rendered()) : normalised;
 }
 

@@ -8,24 +8,28 @@ import { fillerLetters } from './filler-letters.js';
 import { digitsAsLetters } from './digits-as-letters.js';
 import { disguisedNames } from './disguised-names.js';
 import { spelledDigits } from './spelled-digits.js';
+import { stretchedWords } from './stretched-words.js';
 import { spelledAddresses, spelledHosts } from './spelled-addresses.js';
 import { matchesOf } from './regex-matches.js';
 import { scanGates, TextGate, type GateHits } from './text-gates.js';
 
 /**
- * The passes after character folding, in order: fillers go first so "s*n*a*p" can be read as a name, names before
+ * The passes after character folding, in order: fillers go first so "s*n*a*p" can be read as a name, stretched words
+ * ("sooo") are read before anything looks for words, names before
  * addresses so "jo at g mail dot com" has a provider, digits before addresses so "07700 at ..." is not a local part,
  * letters in numbers ("9OO") before digits in words ("h0t"), so a run of digits and look-alikes is read as a number.
  */
-const PASSES: readonly ((text: string, gates: GateHits) => MappedText | undefined)[] = [
-  fillerLetters,
-  disguisedNames,
-  digitLookalikes,
-  digitsAsLetters,
-  spelledDigits,
-  spelledAddresses,
-  spelledHosts,
-];
+const PASSES: readonly ((text: string, gates: GateHits, vocabulary?: ReadonlySet<string>) => MappedText | undefined)[] =
+  [
+    fillerLetters,
+    stretchedWords,
+    disguisedNames,
+    digitLookalikes,
+    digitsAsLetters,
+    spelledDigits,
+    spelledAddresses,
+    spelledHosts,
+  ];
 
 /** Normalised text, with what the text gates found in it (the detectors read them too). */
 export interface NormalisedText extends MappedText {
@@ -34,14 +38,19 @@ export interface NormalisedText extends MappedText {
 
 /**
  * Lower-cased, de-obfuscated text with every char mapped back to the span of `text` it came from. `readGates` is
- * how each pass's input is gated (tests pass one that opens every gate, to show gating changes nothing).
+ * how each pass's input is gated (tests pass one that opens every gate, to show gating changes nothing);
+ * `vocabulary`, the words the rules spell, says which word a stretched one is ("misss" is "miss").
  */
-export function normalise(text: string, readGates: (text: string) => GateHits = scanGates): NormalisedText {
+export function normalise(
+  text: string,
+  readGates: (text: string) => GateHits = scanGates,
+  vocabulary?: ReadonlySet<string>,
+): NormalisedText {
   let mapped = foldCharacters(text);
   // A pass reads the gates of its own input: once a pass changes the text, the gates are read again.
   let gates = readGates(mapped.text);
   for (const pass of PASSES) {
-    const next = pass(mapped.text, gates);
+    const next = pass(mapped.text, gates, vocabulary);
     if (next === undefined) continue;
     mapped = compose(next, mapped);
     gates = readGates(mapped.text);

@@ -150,6 +150,30 @@ describe('normalise', () => {
     expect(normalise(text).text).toBe(text.toLowerCase());
   });
 
+  const stretched: [written: string, normalised: string][] = [
+    ['you are sooo cute', 'you are so cute'],
+    ['i misss youuu', 'i miss you'],
+    ['SEXXXY', 'sexy'],
+    ['babeee', 'babe'],
+    ["don't telll", "don't tell"],
+    ['beautifulll', 'beautiful'],
+    ['goooood luck', 'good luck'], // no rule says "good": a stretch with no rule word is read as two letters
+    ['hellllo', 'hello'],
+  ];
+  it.each(stretched)("reads the stretched %j as %j with the rules' words", (written, normalised) => {
+    const vocabulary = new Set(['so', 'cute', 'miss', 'you', 'sexy', 'babe', 'tell', 'beautiful']);
+    const mapped = normalise(written, undefined, vocabulary);
+    expect(mapped.text).toBe(normalised);
+    expect(toOriginalSpan(mapped, 0, mapped.text.length)).toEqual({ start: 0, end: written.length });
+  });
+
+  it.each(['xxx', 'xoxooo', 'www.oakfield.sch.uk', 'zzzz'])(
+    'leaves %j as written: a word of one letter, kisses or a web address',
+    (text) => {
+      expect(normalise(text, undefined, new Set(['x', 'xo', 'w', 'z'])).text).toBe(text);
+    },
+  );
+
   it('maps every normalised character inside the original text', () => {
     const written = 'Ｃａｌｌ O77OO nine double one two three or jo [at] gmail [dot] com 😘 snap\u200bchat';
     const mapped = normalise(written);

@@ -46,6 +46,8 @@ const DISGUISES: [written: string, normalised: string][] = [
   ['so s3xy', 'so sexy'],
   ['k33p th1s', 'keep this'],
   ['n0', 'no'],
+  ['sooo', 'soo'],
+  ['we miss u sooooo', 'we miss u soo'],
 ];
 
 /** Contact details each detector must still find behind its gates. */

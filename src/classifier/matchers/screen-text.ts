@@ -23,6 +23,8 @@ export interface ScanTables {
    * an owner without gates here is always looked up.
    */
   wordGates?: ReadonlyMap<number, readonly number[]>;
+  /** The words the rules spell, by which normalise reads a stretched word ("misss" as "miss"). */
+  vocabulary?: ReadonlySet<string>;
 }
 
 /**

@@ -16,6 +16,7 @@ import { didYouMean } from './did-you-mean.js';
 import { loadPack, type RuleSource } from './load-pack.js';
 import { mergePacks, type ActiveRule } from './merge.js';
 import { RuleFileError } from './rule-file-error.js';
+import { ruleVocabulary } from './vocabulary.js';
 import type { ExceptionSpec, MatcherKind, RuleSpec } from './rule-schema.js';
 import type { z } from 'zod';
 
@@ -84,7 +85,8 @@ export function compileRules(packs: readonly RulePackText[], options: CompileOpt
     wordGates.set(gate.owner, ofOwner);
   }
   const patterns = PatternSets.build(patternSources, gateSources, PATTERN_FLAGS);
-  return { rules, tables: { words, patterns, wordGates }, warnings: merged.warnings };
+  const vocabulary = ruleVocabulary(merged.rules.map((active) => active.spec));
+  return { rules, tables: { words, patterns, wordGates, vocabulary }, warnings: merged.warnings };
 }
 
 function compileRule(active: ActiveRule, words: TokenIndex, patternSources: string[]): CompiledRule {

@@ -52,7 +52,7 @@ export function timeRules(
       for (const { part, rendering } of parts) {
         if (part.kind === 'quoted') continue;
         let mapped: MappedText | undefined;
-        const text = elapsedMs(() => (mapped = screenedText(part, rendering).mapped));
+        const text = elapsedMs(() => (mapped = screenedText(part, rendering, rules.tables.vocabulary).mapped));
         const screen = new ScreenText(mapped as MappedText, rules.tables, budget);
         const shared = elapsedMs(() => {
           screen.sentenceOfTokens();
