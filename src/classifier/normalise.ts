@@ -66,7 +66,8 @@ export function gatesOf(mapped: MappedText): GateHits | undefined {
 
 // ---- characters: NFKC, accents, look-alike letters, invisible characters, case ----
 
-const NON_ASCII = /[^\x00-\x7f]+/g;
+/** Characters beyond printable ASCII, tab and line ends: each is folded on its own (below). */
+const UNUSUAL = /[^\t\n\r\x20-\x7e]+/g;
 const COMBINING_MARKS = /\p{M}/gu;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
@@ -105,7 +106,7 @@ function foldCharacters(text: string): MappedText {
   // Per-call cache: a message repeats few distinct non-ASCII characters, and folding one costs two normalize() calls.
   const cache = new Map<number, string>();
   let at = 0;
-  for (const match of matchesOf(NON_ASCII, text)) {
+  for (const match of matchesOf(UNUSUAL, text)) {
     const runStart = match.index;
     const runEnd = runStart + match[0].length;
     builder.emitAligned(text.slice(at, runStart).toLowerCase(), at);
@@ -171,8 +172,18 @@ function allFlags(text: string, i: number, run: number): boolean {
   return true;
 }
 
+/**
+ * Control characters (NUL, the other C0 and C1 controls, DEL) and the replacement character U+FFFD, which an HTML
+ * reader gets for "&#0;": put between letters they hide a word from a filter ("s\0e\0x\0y") while a mail client
+ * shows nothing, or a mark the reader reads past. Vertical tab and form feed are spaces.
+ */
+function isControlOrReplacement(cp: number): boolean {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0xfffd;
+}
+
 function foldCodePoint(cp: number): string {
-  if (BLANKS.has(cp)) return ' ';
+  if (BLANKS.has(cp) || cp === 0x0b || cp === 0x0c) return ' ';
+  if (isControlOrReplacement(cp)) return '';
   const ch = String.fromCodePoint(cp);
   if (INVISIBLE.has(cp) || (cp !== 0xfe0e && cp !== 0xfe0f && DEFAULT_IGNORABLE.test(ch))) return '';
   const punctuation = PUNCTUATION.get(cp);

@@ -86,6 +86,23 @@ describe('bad input through the whole pipeline', () => {
     expectVerdict(verdict);
   });
 
+  test.each([
+    ['NULs in the plain text', `${HEAD}Content-Type: text/plain\r\n\r\nthis is o\0u\0r s\0e\0c\0r\0e\0t\r\n`],
+    [
+      'other control characters in the plain text',
+      `${HEAD}Content-Type: text/plain\r\n\r\nthis is our se\u0001cr\u007fet\r\n`,
+    ],
+    ['NULs in the HTML body', `${HEAD}Content-Type: text/html\r\n\r\n<p>this is our s\0e\0c\0r\0e\0t</p>\r\n`],
+    [
+      'character references to NUL in the HTML body',
+      `${HEAD}Content-Type: text/html\r\n\r\n<p>this is our s&#0;e&#0;cret</p>\r\n`,
+    ],
+  ])('finds a phrase whose letters are split by %s, which a mail client shows whole', async (_, raw) => {
+    const verdict = await screen(raw);
+    expect(verdict.findings.map((f) => f.rule)).toContain('fixture-secret');
+    expectVerdict(verdict);
+  });
+
   test('an HTML part of 100,000 nested tags gives a verdict', () => {
     const html = '<div>'.repeat(100_000) + 'our secret' + '</div>'.repeat(100_000);
     expectVerdict(classify({ html }, rules));

@@ -66,6 +66,11 @@ describe('normalise', () => {
     ['jhughes at gmail', 'jhughes@gmail', 'jhughes at gmail'],
     ['my site is fionaswims dot com', 'fionaswims.com', 'fionaswims dot com'],
     ['jo-art [dot] co [dot] uk', 'jo-art.co.uk', 'jo-art [dot] co [dot] uk'],
+    // control characters and replacement characters between letters, which a mail client shows as nothing
+    ['s\0e\0x\0y', 'sexy', 's\0e\0x\0y'],
+    ['se\u0001cr\u007fet', 'secret', 'se\u0001cr\u007fet'],
+    ['s\ufffde\ufffdcret', 'secret', 's\ufffde\ufffdcret'],
+    ['a\u000bb', 'a b', 'a\u000bb'],
     // digits standing for letters inside words
     ["d0n't t3ll y0ur mum", "don't tell your mum", "d0n't t3ll y0ur mum"],
     ['K33P TH1S between us', 'keep this between us', 'K33P TH1S between us'],
