@@ -1,7 +1,7 @@
 // Screens messages on worker threads, so the SMTP sessions on the main thread never wait behind the classifier and the
-// classifier gets a core of its own. Each thread compiles every current rule set. A thread that crashes, or spends
-// longer than screening.timeoutSeconds without finishing a message, is replaced: the message it was on is held
-// (never passed) and the other messages it had are screened again on the new thread.
+// classifier gets a core of its own. Each thread compiles every current rule set. A thread that crashes, or has a
+// message in hand for longer than screening.timeoutSeconds, is replaced: the message it was on (or every message
+// past its time) is held, never passed, and the other messages it had are screened again on the new thread.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,6 +44,8 @@ interface RuleSetOnThreads {
 
 interface QueuedMessage {
   id: number;
+  /** When it was last given to a thread: its screening time counts from here (or from the thread's start). */
+  sentAt: number;
   raw: Buffer;
   policy: MessagePolicy;
   set: RuleSetOnThreads;
@@ -61,10 +63,11 @@ interface ScreeningThread {
   /** In the order they were sent: the thread works through them in that order. */
   inFlight: Map<number, QueuedMessage>;
   loads: Map<number, PendingLoad>;
-  /** When the thread last finished a message, or was given one while idle. */
-  lastProgress: number;
-  /** Whether the thread has answered a load: one that dies before that failed to start. */
-  started: boolean;
+  /**
+   * When the thread first answered a load (0 before): one that dies before that failed to start, and starting (loading
+   * the classifier, compiling the rules) is not screening, so no message's time counts before it.
+   */
+  startedAt: number;
   gone: boolean;
 }
 
@@ -102,7 +105,7 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
   }
 
   function send(thread: ScreeningThread, message: QueuedMessage): void {
-    if (thread.inFlight.size === 0) thread.lastProgress = Date.now();
+    message.sentAt = Date.now();
     thread.inFlight.set(message.id, message);
     // Cloned, not transferred: transferring a fresh copy cost ~1.7 times as much as cloning the Buffer (measured with
     // 3 KB messages), and a Buffer that is a view of Node's 8 KB pool only clones that pool along with it.
@@ -146,15 +149,10 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
       const message = thread.inFlight.get(reply.id);
       if (message === undefined) return;
       thread.inFlight.delete(reply.id);
-      thread.lastProgress = Date.now();
       finish(message, reply.result);
       return;
     }
-    if (!thread.started) {
-      // Starting (loading the classifier, compiling the rules) is not screening: the timeout counts from here.
-      thread.started = true;
-      thread.lastProgress = Date.now();
-    }
+    if (thread.startedAt === 0) thread.startedAt = Date.now();
     failedStarts = 0;
     const load = thread.loads.get(reply.generation);
     if (load === undefined) return;
@@ -172,8 +170,7 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
       worker,
       inFlight: new Map(),
       loads: new Map(),
-      lastProgress: Date.now(),
-      started: false,
+      startedAt: 0,
       gone: false,
     };
     worker.on('message', (reply: FromScreeningThread) => onReply(thread, reply));
@@ -183,29 +180,36 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
     return thread;
   }
 
-  /** Takes a crashed or stuck thread out, holds the message it was on, and gives the rest to a new thread. */
-  function replace(thread: ScreeningThread, reason: string, kind: 'crash' | 'timeout'): void {
+  /**
+   * Takes a crashed or stuck thread out, holds `culprits` (by default the message it was on: the first it was given),
+   * and gives the rest to a new thread.
+   */
+  function replace(
+    thread: ScreeningThread,
+    reason: string,
+    kind: 'crash' | 'timeout',
+    culprits?: readonly QueuedMessage[],
+  ): void {
     if (thread.gone || closed) return;
     thread.gone = true;
     threads.splice(threads.indexOf(thread), 1);
     thread.worker.removeAllListeners('message');
     void thread.worker.terminate();
     options.onReplaced?.(reason);
-    if (!thread.started) failedStarts++;
+    if (thread.startedAt === 0) failedStarts++;
     const failure = new Error(reason);
     for (const load of thread.loads.values()) load.reject(failure);
 
-    const [culprit, ...others] = thread.inFlight.values();
-    if (culprit !== undefined) {
-      const problem =
-        kind === 'timeout'
-          ? `Screening took longer than ${options.timeoutSeconds} seconds, so the message was held for a person to read`
-          : 'Screening failed with an internal error, so the message was held to be safe';
-      finish(culprit, unscreenedProblem(problem, reason));
-    }
+    const inFlight = [...thread.inFlight.values()];
+    const held = culprits ?? inFlight.slice(0, 1);
+    const problem =
+      kind === 'timeout'
+        ? `Screening took longer than ${options.timeoutSeconds} seconds, so the message was held for a person to read`
+        : 'Screening failed with an internal error, so the message was held to be safe';
+    for (const message of held) finish(message, unscreenedProblem(problem, reason));
     if (failedStarts >= MAX_FAILED_STARTS) pausedUntil = Date.now() + RESTART_PAUSE_MS;
     refill();
-    for (const message of others) dispatch(message);
+    for (const message of inFlight) if (!held.includes(message)) dispatch(message);
   }
 
   /** Starts threads up to the configured number, unless they keep failing to start. */
@@ -224,12 +228,18 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
     send(leastBusy(), message);
   }
 
+  // Each message has its own time: a thread interleaves messages whose reading waits on something (a PDF's pages), so
+  // one that yields can run on while the others finish, and "no message finished lately" would never be true of it.
   const watchdog = setInterval(
     () => {
       const now = Date.now();
       for (const thread of [...threads]) {
-        if (thread.started && thread.inFlight.size > 0 && now - thread.lastProgress > timeoutMs) {
-          replace(thread, `no message finished screening in ${options.timeoutSeconds} seconds`, 'timeout');
+        if (thread.startedAt === 0) continue;
+        const overdue = [...thread.inFlight.values()].filter(
+          (message) => now - Math.max(message.sentAt, thread.startedAt) > timeoutMs,
+        );
+        if (overdue.length > 0) {
+          replace(thread, `a message took longer than ${options.timeoutSeconds} seconds to screen`, 'timeout', overdue);
         }
       }
     },
@@ -276,7 +286,7 @@ export function startScreeningThreads(options: ScreeningThreadOptions): Screener
       if (set === undefined) return Promise.reject(new Error('no rule set is loaded'));
       set.inUse++;
       return new Promise<ScreenResult>((resolve, reject) => {
-        dispatch({ id: nextMessage++, raw, policy, set, resolve, reject });
+        dispatch({ id: nextMessage++, sentAt: 0, raw, policy, set, resolve, reject });
       });
     },
 

@@ -1,14 +1,16 @@
 // The screening threads: rule sets compiled on worker threads, messages screened there with the set they were sent
 // with, rule-file mistakes reported as on the main thread, and a message that takes too long held, never passed.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RuleFileError } from '../../../src/classifier/rules/rule-file-error.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/schema.js';
 import type { MessagePolicy } from '../../../src/gateway/policy.js';
+import type { ScreenResult } from '../../../src/gateway/screen-result.js';
 import type { Screener } from '../../../src/gateway/screener.js';
 import { startScreeningThreads } from '../../../src/gateway/screening-threads.js';
 import { ADDRESSES, TEST_RULES, rfc5322, slowToScreen } from './harness.js';
@@ -115,4 +117,98 @@ describe('screening threads', () => {
     expect(screened.problem).toBeUndefined();
     expect(screened.verdict.findings.map((f) => f.rule)).toEqual(['test-personal-mobile']);
   });
+
+  it('holds a message past its time even while the thread finishes others around it', async () => {
+    // Reading this PDF takes about two seconds in pieces of a few milliseconds, waiting on the disk page after page
+    // (each page's font names a different character map, which pdf.js reads from its files), so the thread screens
+    // other mail in between: the time is each message's own, or a slow attachment among steady traffic would run on
+    // unbounded and then pass (it did: 290 s with a 20 s timeout, found by a hostile-input audit).
+    screener = startScreeningThreads({ threads: 1, timeoutSeconds: 0.25 });
+    const rules = await screener.load(configWith(TEST_RULES));
+    const slow = screener.screen(Buffer.from(mailWithPdf(pdfReadingCharacterMaps(100, 30))), POLICY, rules);
+    let settled = false;
+    void slow.finally(() => (settled = true));
+    const others: Promise<ScreenResult>[] = [];
+    while (!settled && others.length < 500) {
+      others.push(screener.screen(mail('Please read chapter 4 for Monday.'), POLICY, rules));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const held = await slow;
+    expect(held.problem).toBe('screening-failed');
+    expect(held.verdict.problems[0]).toContain('took longer than 0.25 seconds');
+    for (const other of await Promise.all(others)) expect(other.verdict.action).toBe('pass');
+  });
 });
+
+/**
+ * A PDF of `pages` pages, each with a font whose encoding is a different one of pdf.js's character maps and a drawing
+ * without text repeated `repeats` times.
+ */
+function pdfReadingCharacterMaps(pages: number, repeats: number): Buffer {
+  const folder = join(fileURLToPath(new URL('../../../', import.meta.url)), 'node_modules', 'pdfjs-dist', 'cmaps');
+  const maps = readdirSync(folder)
+    .filter((name) => name.endsWith('.bcmap') && !name.startsWith('Identity'))
+    .map((name) => name.slice(0, -'.bcmap'.length));
+  const drawing = '0 0 m 10 10 l 20 5 l h S '.repeat(400);
+  const objects = new Map<number, string>([
+    [1, '<< /Type /Catalog /Pages 2 0 R >>'],
+    [3, `<< /Length ${drawing.length} >>\nstream\n${drawing}\nendstream`],
+  ]);
+  const kids: number[] = [];
+  for (let i = 0; i < pages; i++) {
+    const [page, content, font, descendant] = [4 + i * 4, 5 + i * 4, 6 + i * 4, 7 + i * 4];
+    kids.push(page);
+    objects.set(
+      descendant,
+      `<< /Type /Font /Subtype /CIDFontType0 /BaseFont /F${i} /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) ` +
+        `/Supplement 2 >> /FontDescriptor << /Type /FontDescriptor /FontName /F${i} /Flags 4 /FontBBox [0 0 1000 1000] ` +
+        `/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >> >>`,
+    );
+    objects.set(
+      font,
+      `<< /Type /Font /Subtype /Type0 /BaseFont /F${i} /Encoding /${maps[i % maps.length]} /DescendantFonts [${descendant} 0 R] >>`,
+    );
+    const text = 'BT /F1 12 Tf 10 10 Td <3030> Tj ET';
+    objects.set(content, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`);
+    objects.set(
+      page,
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> ` +
+        `/Contents [${content} 0 R ${'3 0 R '.repeat(repeats)}] >>`,
+    );
+  }
+  objects.set(2, `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${pages} >>`);
+  let out = '%PDF-1.7\n';
+  const offsets: number[] = [];
+  for (let n = 1; n <= objects.size; n++) {
+    offsets.push(out.length);
+    out += `${n} 0 obj\n${objects.get(n)}\nendobj\n`;
+  }
+  const xref = out.length;
+  out += `xref\n0 ${objects.size + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.size + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+function mailWithPdf(pdf: Buffer): string {
+  return [
+    `From: ${ADDRESSES.staff}`,
+    `To: ${ADDRESSES.pupil}`,
+    'Subject: Reading',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'The reading for the holiday is attached.',
+    '--b',
+    'Content-Type: application/pdf; name="reading.pdf"',
+    'Content-Transfer-Encoding: base64',
+    'Content-Disposition: attachment; filename="reading.pdf"',
+    '',
+    ...(pdf.toString('base64').match(/.{1,76}/g) ?? []),
+    '--b--',
+    '',
+  ].join('\r\n');
+}
