@@ -61,6 +61,8 @@ function elapsed(since: number): number {
 function deliveryReply(result: DeliveryResult, id: string): SmtpReply {
   if (result.ok) return replies.delivered(id);
   if (result.permanent) return replies.upstreamRefused(result.response);
+  if (result.deliveredTo !== undefined && result.deliveredTo > 0)
+    return replies.upstreamPartlyDeferred(result.response);
   return result.code === undefined ? replies.upstreamUnavailable() : replies.upstreamDeferred(result.response);
 }
 

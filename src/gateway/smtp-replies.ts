@@ -126,6 +126,11 @@ export const replies = {
     enhanced: '4.3.0',
     text: `The school's onward mail server asked us to try later; nothing was sent, please try again (it said: ${quoteUpstream(response)})`,
   }),
+  upstreamPartlyDeferred: (response: string): SmtpReply => ({
+    code: 451,
+    enhanced: '4.3.0',
+    text: `The school's onward mail server took the message for some recipients and asked us to try later for the others; please try again, and the recipients who have it may get it twice (it said: ${quoteUpstream(response)})`,
+  }),
   upstreamRefused: (response: string): SmtpReply => ({
     code: 550,
     enhanced: permanentEnhancedCode(response),

@@ -80,20 +80,24 @@ export function failureResult(error: NodemailerError): DeliveryResult {
 }
 
 /**
- * The upstream took the message for some recipients and refused others. Chaperone does not write its own bounces,
- * so it refuses permanently and names who was refused: the sender's server then bounces it with that text, which is
- * better than the refused recipients silently never getting it.
+ * The upstream took the message for some recipients and refused others. Chaperone keeps no queue of its own and one
+ * reply answers for every recipient, so: when every refusal is permanent it refuses permanently and names who was
+ * refused (the sender's server bounces it with that text, better than those recipients silently never getting it);
+ * when any refusal is temporary it asks the sender's server to try again, so nobody's copy is lost, at the price of
+ * a second copy for the recipients the upstream took.
  */
 function partialRefusal(info: SentInfo): DeliveryResult | undefined {
   const refused = info.rejectedErrors ?? [];
   if (refused.length === 0) return undefined;
   const accepted = info.accepted?.length ?? 0;
+  const permanent = refused.every((e) => (e.responseCode ?? 0) >= 500);
   const who = refused.map((e) => `<${e.recipient ?? '?'}>: ${describe(e)}`).join('; ');
   return {
     ok: false,
-    permanent: true,
+    permanent,
     response: `refused ${who}; delivered to the other ${accepted} recipient${accepted === 1 ? '' : 's'}`,
-    code: refused[0]?.responseCode,
+    code: (permanent ? refused[0] : refused.find((e) => (e.responseCode ?? 0) < 500))?.responseCode,
+    deliveredTo: accepted,
   };
 }
 

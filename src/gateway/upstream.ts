@@ -8,8 +8,11 @@ export interface UpstreamEnvelope {
 
 export type DeliveryResult =
   | { ok: true; response: string }
-  /** permanent: the upstream refused for good (5xx); otherwise try again later (4xx, connection failure, timeout). */
-  | { ok: false; permanent: boolean; response: string; code?: number };
+  /**
+   * permanent: the upstream refused for good (5xx); otherwise try again later (4xx, connection failure, timeout).
+   * deliveredTo: how many recipients it took when it refused only some.
+   */
+  | { ok: false; permanent: boolean; response: string; code?: number; deliveredTo?: number };
 
 export interface Upstream {
   /** Hands one message to the upstream; resolves once it has accepted or refused. Never throws for delivery failures. */

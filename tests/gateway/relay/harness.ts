@@ -23,6 +23,8 @@ export interface Sink {
   refuseWith(code: number | undefined, text?: string): void;
   /** Makes the sink wait this long before answering the end of DATA (a slow upstream). */
   delayReplies(ms: number): void;
+  /** Makes the sink answer RCPT TO for this address with this reply (e.g. 451 or 550); undefined lifts it. */
+  refuseRecipient(address: string, code: number | undefined, text?: string): void;
   close(): Promise<void>;
 }
 
@@ -31,10 +33,18 @@ export async function startSink(port = 0): Promise<Sink> {
   const messages: SinkMessage[] = [];
   let refusal: { code: number; text: string } | undefined;
   let delayMs = 0;
+  const refusedRecipients = new Map<string, { code: number; text: string }>();
   const options: SMTPServerOptions = {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const refusal = refusedRecipients.get(address.address);
+      if (refusal === undefined) return callback();
+      const error = new Error(refusal.text) as Error & { responseCode: number };
+      error.responseCode = refusal.code;
+      callback(error);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -65,6 +75,10 @@ export async function startSink(port = 0): Promise<Sink> {
     },
     delayReplies(ms) {
       delayMs = ms;
+    },
+    refuseRecipient(address, code, text = 'recipient refused by sink') {
+      if (code === undefined) refusedRecipients.delete(address);
+      else refusedRecipients.set(address, { code, text });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -71,6 +71,24 @@ describe('relay: upstream failures', () => {
     expect(sink.messages).toHaveLength(1);
   });
 
+  it('asks the client to retry when the upstream defers one recipient and takes the other, so no copy is lost', async () => {
+    sink = await startSink();
+    setup = createSetup(sink.port);
+    gateway = await startGateway(setup);
+    sink.refuseRecipient(ADDRESSES.parent, 451, '4.2.0 mailbox busy, try again later');
+    const both = rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Trip form', 'Please bring the signed form on Friday.');
+    const replies = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil, ADDRESSES.parent], both);
+    expect(replies.data).toMatch(/^451 4\.3\.0 The school's onward mail server took the message for some recipients/);
+    expect(replies.data).toContain(`<${ADDRESSES.parent}>`);
+    expect(sink.messages.map((m) => m.to)).toEqual([[ADDRESSES.pupil]]);
+
+    // Refused for good instead: a permanent refusal naming who, so the sender's server bounces it for them.
+    sink.refuseRecipient(ADDRESSES.parent, 550, '5.1.1 no such mailbox');
+    const again = await sendMessage(gateway.smtp.port, ADDRESSES.staff, [ADDRESSES.pupil, ADDRESSES.parent], both);
+    expect(again.data).toMatch(/^550 5\.1\.1 The school's onward mail server refused this message/);
+    expect(again.data).toContain(`<${ADDRESSES.parent}>`);
+  });
+
   it('writes each passed message to a dir: upstream as an .eml with its envelope in a .json beside it', async () => {
     setup = createSetup(1);
     setup.writeConfig({ upstream: 'dir:outbox' });
