@@ -67,6 +67,11 @@ const smtp = z
     maxClients: z.number().int().positive().default(200),
     maxConnectionsPerClient: z.number().int().positive().default(50),
     socketTimeoutSeconds: z.number().positive().default(120),
+    /**
+     * The longest a client may take to send one message after DATA. The idle timeout alone let a client that sends a
+     * byte every few seconds hold a connection for ever. Ten minutes is 25 MB at 42 KB/s.
+     */
+    dataTimeoutSeconds: z.number().positive().default(600),
     closeTimeoutSeconds: z.number().positive().default(30),
   })
   .strict()

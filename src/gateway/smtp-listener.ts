@@ -266,10 +266,23 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
       const finish = (err: Error | null, text?: string): void => {
         if (finished) return;
         finished = true;
+        clearTimeout(tooSlow);
         busy.delete(session.id);
         bufferedBytes -= kept;
         callback(err, text);
       };
+      // Only the sending is timed: once the message is in, screening and the upstream take what they take.
+      const tooSlow = setTimeout(() => {
+        if (finished) return;
+        logger.warn(
+          { event: 'data-too-slow', session: session.id, received: size, seconds: smtp.dataTimeoutSeconds },
+          'closed a connection whose message was still arriving after the DATA time limit',
+        );
+        const connection = [...server.connections].find((c) => c.session.id === session.id);
+        connection?.send(421, replyText(replies.dataTooSlow(smtp.dataTimeoutSeconds)));
+        finish(replyError(replies.dataTooSlow(smtp.dataTimeoutSeconds)));
+      }, smtp.dataTimeoutSeconds * 1000);
+      tooSlow.unref();
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         // Past the size limit the rest is read and dropped: smtp-server answers 552 once the client finishes.
@@ -290,6 +303,7 @@ export async function startSmtpListener(deps: ListenerDeps, listen: ListenAddres
         finish(error);
       });
       stream.on('end', () => {
+        clearTimeout(tooSlow);
         if (stream.sizeExceeded) return finish(replyError(replies.messageTooBig(smtp.maxSize)));
         if (overloaded) {
           logger.warn(

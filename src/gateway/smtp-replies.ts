@@ -64,6 +64,11 @@ export const replies = {
     enhanced: '4.3.2',
     text: 'This relay is restarting; please try again shortly',
   }),
+  dataTooSlow: (seconds: number): SmtpReply => ({
+    code: 421,
+    enhanced: '4.4.2',
+    text: `Closing the connection because the message took longer than ${seconds} seconds to send; nothing was kept, please try again`,
+  }),
   idleTimeout: (): SmtpReply => ({
     code: 421,
     enhanced: '4.4.2',

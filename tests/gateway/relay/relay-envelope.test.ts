@@ -28,6 +28,7 @@ describe('relay: envelope checks and limits', () => {
         maxRecipients: 3,
         maxConnectionsPerClient: 3,
         closeTimeoutSeconds: 2,
+        dataTimeoutSeconds: 1,
       },
     });
     gateway = await startGateway(setup);
@@ -136,6 +137,34 @@ describe('relay: envelope checks and limits', () => {
     );
     expect(replies.mail).toMatch(/^250 /);
     expect(replies.data).toMatch(/^250 2\.0\.0/);
+  });
+
+  it('closes a connection whose message still trickles in after the DATA time limit, keeping nothing', async () => {
+    const client = await RawClient.open(gateway.smtp.port);
+    await client.reply();
+    await client.command('EHLO slow.test');
+    await client.command(`MAIL FROM:<${ADDRESSES.staff}>`);
+    await client.command(`RCPT TO:<${ADDRESSES.pupil}>`);
+    expect(await client.command('DATA')).toMatch(/^354/);
+    // A byte every 100 ms keeps the idle timeout from ever firing: only the DATA limit ends this.
+    const trickle = setInterval(() => client.write('x'), 100);
+    try {
+      expect(await client.reply()).toMatch(/^421 4\.4\.2 .*longer than 1 seconds/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(client.closed).toBe(true);
+    } finally {
+      clearInterval(trickle);
+      client.close();
+    }
+    const delivered = sink.messages.length;
+    const next = await sendMessage(
+      gateway.smtp.port,
+      ADDRESSES.staff,
+      [ADDRESSES.pupil],
+      rfc5322(ADDRESSES.staff, ADDRESSES.pupil, 'Trip', 'Bring a coat.'),
+    );
+    expect(next.data).toMatch(/^250 /);
+    expect(sink.messages).toHaveLength(delivered + 1);
   });
 });
 
