@@ -68,20 +68,27 @@ function readWord(word: string, base: number, vocabulary: ReadonlySet<string>, e
   const readings = Array.from({ length: 1 << tried }, (_, mask) => mask).sort((a, b) => bits(a) - bits(b));
   const chosen = readings.find((mask) => vocabulary.has(reading(word, stretches, mask))) ?? 0;
   stretches.forEach((stretch, i) => {
-    const keep = i < tried && (chosen & (1 << i)) !== 0 ? 1 : 2;
-    edits.push({ start: base + stretch.start, end: base + stretch.end, text: word[stretch.start]!.repeat(keep) });
+    edits.push({
+      start: base + stretch.start,
+      end: base + stretch.end,
+      text: word[stretch.start]!.repeat(kept(chosen, i)),
+    });
   });
 }
 
+/** The word with stretch i shortened to one letter where bit i of `mask` is set, to two where it is not. */
 function reading(word: string, stretches: readonly { start: number; end: number }[], mask: number): string {
   let out = '';
   let at = 0;
   stretches.forEach((stretch, i) => {
-    const keep = i < MAX_STRETCHES_TRIED && (mask & (1 << i)) !== 0 ? 1 : 2;
-    out += word.slice(at, stretch.start) + word[stretch.start]!.repeat(keep);
+    out += word.slice(at, stretch.start) + word[stretch.start]!.repeat(kept(mask, i));
     at = stretch.end;
   });
   return out + word.slice(at);
+}
+
+function kept(mask: number, stretch: number): number {
+  return (mask >> stretch) & 1 ? 1 : 2;
 }
 
 function bits(mask: number): number {
