@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RuleFileError } from '../../../src/classifier/rules/rule-file-error.js';
@@ -125,7 +126,7 @@ describe('screening threads', () => {
     // unbounded and then pass (it did: 290 s with a 20 s timeout, found by a hostile-input audit).
     screener = startScreeningThreads({ threads: 1, timeoutSeconds: 0.25 });
     const rules = await screener.load(configWith(TEST_RULES));
-    const slow = screener.screen(Buffer.from(mailWithPdf(pdfReadingCharacterMaps(100, 30))), POLICY, rules);
+    const slow = screener.screen(await mailWithPdf(pdfReadingCharacterMaps(100, 30)), POLICY, rules);
     let settled = false;
     void slow.finally(() => (settled = true));
     const others: Promise<ScreenResult>[] = [];
@@ -190,25 +191,15 @@ function pdfReadingCharacterMaps(pages: number, repeats: number): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-function mailWithPdf(pdf: Buffer): string {
-  return [
-    `From: ${ADDRESSES.staff}`,
-    `To: ${ADDRESSES.pupil}`,
-    'Subject: Reading',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    'The reading for the holiday is attached.',
-    '--b',
-    'Content-Type: application/pdf; name="reading.pdf"',
-    'Content-Transfer-Encoding: base64',
-    'Content-Disposition: attachment; filename="reading.pdf"',
-    '',
-    ...(pdf.toString('base64').match(/.{1,76}/g) ?? []),
-    '--b--',
-    '',
-  ].join('\r\n');
+/** A message to a pupil with the PDF attached, as a mail program builds it (nodemailer's composer). */
+function mailWithPdf(pdf: Buffer): Promise<Buffer> {
+  return new MailComposer({
+    from: ADDRESSES.staff,
+    to: ADDRESSES.pupil,
+    subject: 'Reading',
+    text: 'The reading for the holiday is attached.',
+    attachments: [{ filename: 'reading.pdf', content: pdf, contentType: 'application/pdf' }],
+  })
+    .compile()
+    .build();
 }
