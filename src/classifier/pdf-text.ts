@@ -1,12 +1,14 @@
 // The text of an attached PDF as a reader sees it (pages in order, words and lines as laid out) and the addresses
 // its links point to, read with Mozilla's pdf.js. pdf.js is loaded the first time a PDF arrives (it is several
 // megabytes), runs in the screening thread with font code evaluation off, and a PDF that keeps it busy too long is
-// caught by the screening watchdog (the message is held).
+// caught by the screening watchdog (the message is held). What its streams decode to is bounded before pdf.js
+// opens it (pdf-streams.ts): pdf.js keeps all it decodes, outside the heap limit the screening thread runs under.
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHARS, UnreadableDocument, type DocumentText } from './document-text.js';
+import { pdfStreamsProblem } from './pdf-streams.js';
 
 /** Pages read from one PDF; a longer one is read to here and the rest reported. */
 export const MAX_PDF_PAGES = 300;
@@ -36,6 +38,8 @@ export async function pdfText(bytes: Uint8Array): Promise<DocumentText> {
   if (bytes.length > MAX_DOCUMENT_BYTES) {
     throw new UnreadableDocument(`it is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
   }
+  const problem = pdfStreamsProblem(bytes);
+  if (problem !== undefined) throw new UnreadableDocument(problem);
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   let getDocument: PdfJs['getDocument'];
   try {
