@@ -112,16 +112,35 @@ export function documentText(bytes: Uint8Array, kind: ZippedDocumentKind): Docum
   }
   const texts: string[] = [];
   let length = 0;
+  let cut = false;
   for (const name of Object.keys(entries).sort(byReadingOrder)) {
-    if (length >= MAX_DOCUMENT_CHARS) break;
+    if (length > MAX_DOCUMENT_CHARS) {
+      cut = true;
+      break;
+    }
     const xml = decodeXml(entries[name]!);
-    const text = format.links?.test(name) ? linkTargets(xml) : xmlText(xml, format);
+    // One character past the bound is read, so that a text cut to it is told from one that ends there.
+    const text = format.links?.test(name) ? linkTargets(xml) : xmlText(xml, format, MAX_DOCUMENT_CHARS + 1 - length);
     if (text.trim() === '') continue;
     texts.push(text);
-    length += text.length;
+    length += text.length + 2;
   }
-  const text = texts.join('\n\n').slice(0, MAX_DOCUMENT_CHARS);
-  return skipped > 0 ? { text, problem: `${skipped} of its parts were too large or too many to read` } : { text };
+  let text = texts.join('\n\n');
+  if (text.length > MAX_DOCUMENT_CHARS) {
+    text = text.slice(0, MAX_DOCUMENT_CHARS);
+    cut = true;
+  }
+  const problems = [
+    ...(skipped > 0 ? [`${skipped} of its parts were too large or too many to read`] : []),
+    ...(cut ? [tooLong()] : []),
+  ];
+  return problems.length > 0 ? { text, problem: problems.join('; ') } : { text };
+}
+
+/** The problem of a document whose text was cut at MAX_DOCUMENT_CHARS: what follows was not screened. */
+export function tooLong(): string {
+  const bound = MAX_DOCUMENT_CHARS.toLocaleString('en-GB');
+  return `it has more than ${bound} characters of text, and only the first ${bound} were screened`;
 }
 
 /** An XML part's characters: UTF-8, or UTF-16 where a byte order mark says so (both are allowed in OOXML). */
@@ -197,15 +216,15 @@ function localName(name: string): string {
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
-/** The text of one XML part as `format` reads it. */
-function xmlText(xml: string, format: XmlFormat): string {
+/** The text of one XML part as `format` reads it, stopped once past `limit` characters. */
+function xmlText(xml: string, format: XmlFormat, limit: number): string {
   const out: string[] = [];
   let inText = 0;
   /** Inside a spreadsheet cell whose value is an index into the shared strings (read from sharedStrings). */
   let sharedCell = false;
   let length = 0;
   const push = (text: string) => {
-    if (length >= MAX_DOCUMENT_CHARS) return;
+    if (length >= limit) return;
     out.push(text);
     length += text.length;
   };

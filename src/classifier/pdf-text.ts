@@ -7,7 +7,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHARS, UnreadableDocument, type DocumentText } from './document-text.js';
+import {
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_CHARS,
+  tooLong,
+  UnreadableDocument,
+  type DocumentText,
+} from './document-text.js';
 import { pdfStreamsProblem } from './pdf-streams.js';
 
 /** Pages read from one PDF; a longer one is read to here and the rest reported. */
@@ -71,7 +77,9 @@ export async function pdfText(bytes: Uint8Array): Promise<DocumentText> {
     const pages: string[] = [];
     let length = 0;
     const last = Math.min(document.numPages, MAX_PDF_PAGES);
-    for (let number = 1; number <= last && length < MAX_DOCUMENT_CHARS; number++) {
+    let number = 1;
+    // One character past the bound is read, so that a text cut to it is told from one that ends there.
+    for (; number <= last && length <= MAX_DOCUMENT_CHARS; number++) {
       const page = await document.getPage(number);
       const content = await page.getTextContent();
       const links = (await page.getAnnotations())
@@ -80,12 +88,22 @@ export async function pdfText(bytes: Uint8Array): Promise<DocumentText> {
       const text = [laidOut(content.items as TextItem[]), ...links].join('\n');
       page.cleanup();
       pages.push(text);
-      length += text.length;
+      length += text.length + 2;
     }
-    const text = pages.join('\n\n').slice(0, MAX_DOCUMENT_CHARS);
-    return document.numPages > MAX_PDF_PAGES
-      ? { text, problem: `it has ${document.numPages} pages and only the first ${MAX_PDF_PAGES} were read` }
-      : { text };
+    let text = pages.join('\n\n');
+    // Pages left unread for length: what they hold was not screened.
+    let cut = number <= last;
+    if (text.length > MAX_DOCUMENT_CHARS) {
+      text = text.slice(0, MAX_DOCUMENT_CHARS);
+      cut = true;
+    }
+    const problems = [
+      ...(document.numPages > MAX_PDF_PAGES
+        ? [`it has ${document.numPages} pages and only the first ${MAX_PDF_PAGES} were read`]
+        : []),
+      ...(cut ? [tooLong()] : []),
+    ];
+    return problems.length > 0 ? { text, problem: problems.join('; ') } : { text };
   } catch (error) {
     // A page pdf.js cannot read: the document as a whole is then not read (and the message is held).
     throw new UnreadableDocument(`a page could not be read (${error instanceof Error ? error.message : error})`);
