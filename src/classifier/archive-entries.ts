@@ -1,8 +1,9 @@
 // What a ZIP archive attached to a message holds: every file's name (the reader sees them when they open it) and
-// the bytes of the files the relay reads as text, unzipped with fflate within bounds set on the sizes the archive
-// declares, before anything inflates. Archives inside archives are named but not opened.
+// the bytes of the files the relay reads as text, unzipped within bounds set on the sizes the archive declares before
+// anything inflates (zip-archive.ts holds each file to its declared size and checksum). Archives inside archives are
+// named but not opened.
 
-import { unzipSync, type UnzipFileInfo } from 'fflate';
+import { DamagedZip, unzipEntry, zipEntries, type ZipEntry } from './zip-archive.js';
 
 /** Entries named from one archive; a longer listing is cut here (and said so). */
 export const MAX_ARCHIVE_ENTRIES = 500;
@@ -29,38 +30,44 @@ export class UnreadableArchive extends Error {}
 
 export function archiveContents(bytes: Uint8Array, wanted: (name: string) => boolean): ArchiveContents {
   const names: string[] = [];
+  const files: { name: string; bytes: Uint8Array }[] = [];
   let unzipped = 0;
   let tooLarge = 0;
   let unlisted = 0;
-  let entries: Record<string, Uint8Array>;
+  let entries: ZipEntry[];
   try {
-    entries = unzipSync(bytes, {
-      filter: (file: UnzipFileInfo) => {
-        if (file.name.endsWith('/')) return false;
-        if (names.length >= MAX_ARCHIVE_ENTRIES) {
-          unlisted++;
-          return false;
-        }
-        names.push(file.name);
-        if (!wanted(file.name)) return false;
-        if (unzipped + file.originalSize > MAX_ARCHIVE_UNZIPPED_BYTES) {
-          tooLarge++;
-          return false;
-        }
-        unzipped += file.originalSize;
-        return true;
-      },
-    });
+    entries = zipEntries(bytes);
   } catch (error) {
-    // fflate refuses an encrypted file (an unknown compression type, or data that does not inflate) like a damaged one.
-    throw new UnreadableArchive(
-      `it is damaged or password-protected (${error instanceof Error ? error.message : error})`,
-    );
+    throw unreadable(error);
   }
-  const files = names.filter((name) => entries[name] !== undefined).map((name) => ({ name, bytes: entries[name]! }));
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) continue;
+    if (names.length >= MAX_ARCHIVE_ENTRIES) {
+      unlisted++;
+      continue;
+    }
+    names.push(entry.name);
+    if (!wanted(entry.name)) continue;
+    if (unzipped + entry.size > MAX_ARCHIVE_UNZIPPED_BYTES) {
+      tooLarge++;
+      continue;
+    }
+    unzipped += entry.size;
+    try {
+      files.push({ name: entry.name, bytes: unzipEntry(bytes, entry) });
+    } catch (error) {
+      throw unreadable(error);
+    }
+  }
   const problems = [
     ...(unlisted > 0 ? [`it holds more than ${MAX_ARCHIVE_ENTRIES} files`] : []),
     ...(tooLarge > 0 ? [`${tooLarge} of its files were too large to read`] : []),
   ];
   return problems.length > 0 ? { names, files, problem: problems.join(', and ') } : { names, files };
+}
+
+/** A file the reader would open cannot be read as it is: damaged, or encrypted (its bytes are not its text). */
+function unreadable(error: unknown): UnreadableArchive {
+  if (!(error instanceof DamagedZip)) throw error;
+  return new UnreadableArchive(`it is damaged or password-protected (${error.message})`);
 }

@@ -5,8 +5,8 @@
 // htmlparser2. Links that are not shown as text (a hyperlink's target) are read too. PDF is read by pdf-text.ts;
 // legacy binary Office files (.doc, .xls, .ppt) are not read, though their names are still screened.
 
-import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { Parser } from 'htmlparser2';
+import { DamagedZip, unzipEntry, zipEntries } from './zip-archive.js';
 
 export type DocumentKind = 'word' | 'spreadsheet' | 'presentation' | 'opendocument' | 'pdf';
 /** The kinds read here; a PDF is read by pdf-text.ts. */
@@ -14,7 +14,10 @@ export type ZippedDocumentKind = Exclude<DocumentKind, 'pdf'>;
 
 /** A document this large (as attached) is not opened: reading it would cost more than the rest of the message. */
 export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
-/** Unzipped XML read from one document: bounds a ZIP bomb (declared sizes are checked before anything inflates). */
+/**
+ * Unzipped XML read from one document: bounds a ZIP bomb (declared sizes are checked before anything inflates, and a
+ * part is never inflated past its declared size).
+ */
 export const MAX_UNZIPPED_BYTES = 64 * 1024 * 1024;
 /** XML parts read from one document: a presentation has one per slide. */
 export const MAX_DOCUMENT_PARTS = 2000;
@@ -93,22 +96,22 @@ export function documentText(bytes: Uint8Array, kind: ZippedDocumentKind): Docum
   let unzipped = 0;
   let taken = 0;
   let skipped = 0;
-  let entries: Record<string, Uint8Array>;
+  const entries: Record<string, Uint8Array> = {};
   try {
-    entries = unzipSync(bytes, {
-      filter: (file: UnzipFileInfo) => {
-        if (!format.parts.test(file.name) && !format.links?.test(file.name)) return false;
-        if (unzipped + file.originalSize > MAX_UNZIPPED_BYTES || taken >= MAX_DOCUMENT_PARTS) {
-          skipped++;
-          return false;
-        }
-        unzipped += file.originalSize;
-        taken++;
-        return true;
-      },
-    });
+    for (const entry of zipEntries(bytes)) {
+      if (!format.parts.test(entry.name) && !format.links?.test(entry.name)) continue;
+      if (entry.encrypted) throw new UnreadableDocument('it is password-protected');
+      if (unzipped + entry.size > MAX_UNZIPPED_BYTES || taken >= MAX_DOCUMENT_PARTS) {
+        skipped++;
+        continue;
+      }
+      unzipped += entry.size;
+      taken++;
+      entries[entry.name] = unzipEntry(bytes, entry);
+    }
   } catch (error) {
-    throw new UnreadableDocument(`its contents are damaged (${error instanceof Error ? error.message : error})`);
+    if (error instanceof DamagedZip) throw new UnreadableDocument(`its contents are damaged (${error.message})`);
+    throw error;
   }
   const texts: string[] = [];
   let length = 0;
