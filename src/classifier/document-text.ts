@@ -5,8 +5,10 @@
 // htmlparser2. Links that are not shown as text (a hyperlink's target) are read too. PDF is read by pdf-text.ts;
 // legacy binary Office files (.doc, .xls, .ppt) are not read, though their names are still screened.
 
-import { Parser, type Handler } from 'htmlparser2';
-import { DamagedZip, unzipEntry, zipEntries } from './zip-archive.js';
+import { UnreadableDocument } from './unreadable-document.js';
+import { readXml } from './xml-reader.js';
+import { DocumentPackage, officeTextParts, type TextParts } from './office-package.js';
+import { DamagedZip, zipEntries } from './zip-archive.js';
 
 export type DocumentKind = 'word' | 'spreadsheet' | 'presentation' | 'opendocument' | 'pdf';
 /** The kinds read here; a PDF is read by pdf-text.ts. */
@@ -21,13 +23,6 @@ export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
 export const MAX_UNZIPPED_BYTES = 64 * 1024 * 1024;
 /** XML parts read from one document: a presentation has one per slide. */
 export const MAX_DOCUMENT_PARTS = 2000;
-/**
- * Elements open at once in one XML part. htmlparser2's element stack makes each tag cost the depth it sits at, so
- * 300,000 nested <w:p> in a 3 KB .docx took 55 s to read (1,000,000: minutes). Word and OpenDocument files nest a few
- * dozen deep (a table in a table in a text box is about 40); 60 MB of empty elements 250 deep read in 2.2 s, 60 MB of
- * ordinary paragraphs in 1.6 s. Deeper, the document is not read (as HTML past MAX_HTML_DEPTH is not rendered).
- */
-export const MAX_XML_DEPTH = 256;
 /** Characters of text kept from one document; the message's attachment budget cuts it further. */
 export const MAX_DOCUMENT_CHARS = 1_000_000;
 
@@ -86,8 +81,7 @@ export interface DocumentText {
   problem?: string;
 }
 
-/** A document the reader could not open at all (not a ZIP archive, or a damaged one). */
-export class UnreadableDocument extends Error {}
+export { UnreadableDocument };
 
 /**
  * The text of a document of `kind`, parts in reading order and separated by blank lines. Throws
@@ -100,41 +94,32 @@ export function documentText(bytes: Uint8Array, kind: ZippedDocumentKind): Docum
   }
   if (isEncryptedOffice(bytes)) throw new UnreadableDocument('it is password-protected');
   const format = FORMATS[kind];
-  let unzipped = 0;
-  let taken = 0;
-  let skipped = 0;
-  const entries: Record<string, Uint8Array> = {};
+  let pkg: DocumentPackage;
   try {
-    for (const entry of zipEntries(bytes)) {
-      if (!format.parts.test(entry.name) && !format.links?.test(entry.name)) continue;
-      if (entry.encrypted) throw new UnreadableDocument('it is password-protected');
-      if (unzipped + entry.size > MAX_UNZIPPED_BYTES || taken >= MAX_DOCUMENT_PARTS) {
-        skipped++;
-        continue;
-      }
-      unzipped += entry.size;
-      taken++;
-      entries[entry.name] = unzipEntry(bytes, entry);
-    }
+    pkg = new DocumentPackage(bytes, zipEntries(bytes), { maxBytes: MAX_UNZIPPED_BYTES, maxParts: MAX_DOCUMENT_PARTS });
   } catch (error) {
     if (error instanceof DamagedZip) throw new UnreadableDocument(`its contents are damaged (${error.message})`);
     throw error;
   }
+  const found = format.shown === undefined ? openDocumentParts(pkg) : officeTextParts(pkg, format.shown, format.usual);
   const texts: string[] = [];
   let length = 0;
   let cut = false;
-  for (const name of Object.keys(entries).sort(byReadingOrder)) {
+  for (const name of found.parts) {
     if (length > MAX_DOCUMENT_CHARS) {
       cut = true;
       break;
     }
-    const xml = decodeXml(entries[name]!);
+    const part = pkg.read(name);
+    if (part === undefined) continue;
     // One character past the bound is read, so that a text cut to it is told from one that ends there.
-    const text = format.links?.test(name) ? linkTargets(xml) : xmlText(xml, format, MAX_DOCUMENT_CHARS + 1 - length);
+    const text = xmlText(decodeXml(part), format, MAX_DOCUMENT_CHARS + 1 - length);
     if (text.trim() === '') continue;
     texts.push(text);
     length += text.length + 2;
   }
+  if (found.links.length > 0) texts.push(found.links.join('\n'));
+  const skipped = pkg.skipped;
   let text = texts.join('\n\n');
   if (text.length > MAX_DOCUMENT_CHARS) {
     text = text.slice(0, MAX_DOCUMENT_CHARS);
@@ -163,10 +148,10 @@ function decodeXml(bytes: Uint8Array): string {
 // ---- The formats ------------------------------------------------------------------------------------------------
 
 interface XmlFormat {
-  /** The archive's parts that hold text a reader sees. */
-  parts: RegExp;
-  /** Relationship parts listing where hyperlinks point (OOXML keeps them apart from the text). */
-  links?: RegExp;
+  /** Office: the kinds of relationship (type's last segment) that lead from the main part to parts a reader sees. */
+  shown?: ReadonlySet<string>;
+  /** Office: those parts' usual names, for a package without relationships. */
+  usual: RegExp;
   /** Elements (local names) whose content is text; everything outside them is structure. */
   text: ReadonlySet<string>;
   /** What an element stands for where it closes (a paragraph ends a line, a cell is followed by a tab). */
@@ -177,36 +162,33 @@ interface XmlFormat {
   spaces?: string;
 }
 
-const OOXML_LINKS = /^(word|ppt|xl)\/(slides\/|notesSlides\/|worksheets\/)?_rels\/[^/]+\.xml\.rels$/;
-
 const FORMATS: Readonly<Record<ZippedDocumentKind, XmlFormat>> = {
   word: {
-    parts: /^word\/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/,
-    links: OOXML_LINKS,
+    shown: new Set(['header', 'footer', 'footnotes', 'endnotes', 'comments']),
+    usual: /^word\/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/i,
     // t: a run's text; delText: tracked deletions (shown in review); instrText: field codes (HYPERLINK "...").
     text: new Set(['t', 'delText', 'instrText']),
     closes: { p: '\n', tc: '\t', tr: '\n' },
     empties: { tab: '\t', br: '\n', cr: '\n' },
   },
   spreadsheet: {
-    parts: /^xl\/(sharedStrings|worksheets\/sheet\d+|comments\d*|threadedComments\/threadedComment\d+)\.xml$/,
-    links: OOXML_LINKS,
+    shown: new Set(['worksheet', 'sharedStrings', 'comments', 'threadedComment']),
+    usual: /^xl\/(sharedStrings|worksheets\/sheet\d+|comments\d*|threadedComments\/threadedComment\d+)\.xml$/i,
     // t: shared and inline strings and comments; v: a cell's value (numbers: a phone number is often one).
     text: new Set(['t', 'v', 'text']),
     closes: { si: '\n', c: '\t', row: '\n', comment: '\n' },
     empties: {},
   },
   presentation: {
-    parts:
-      /^ppt\/(slides\/slide\d+|notesSlides\/notesSlide\d+|comments\/comment\d+|comments\/modernComment[^/]*)\.xml$/,
-    links: OOXML_LINKS,
+    shown: new Set(['slide', 'notesSlide', 'comments']),
+    usual:
+      /^ppt\/(slides\/slide\d+|notesSlides\/notesSlide\d+|comments\/comment\d+|comments\/modernComment[^/]*)\.xml$/i,
     text: new Set(['t', 'text']),
     closes: { p: '\n', tc: '\t', tr: '\n', cm: '\n' },
     empties: { br: '\n', tab: '\t' },
   },
   opendocument: {
-    // content.xml has the body; styles.xml the page headers and footers.
-    parts: /^(content|styles)\.xml$/,
+    usual: /^(content|styles)\.xml$/,
     text: new Set(['p', 'h']),
     closes: { p: '\n', h: '\n', 'table-cell': '\t', 'table-row': '\n' },
     empties: { tab: '\t', 'line-break': '\n' },
@@ -214,9 +196,12 @@ const FORMATS: Readonly<Record<ZippedDocumentKind, XmlFormat>> = {
   },
 };
 
-/** Slides and sheets in number order (slide2 before slide10); the main document before its headers. */
-function byReadingOrder(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+/** An OpenDocument file's text: content.xml has the body, styles.xml the page headers and footers. */
+function openDocumentParts(pkg: DocumentPackage): TextParts {
+  const content = pkg.find('content.xml');
+  if (content === undefined) throw new UnreadableDocument('none of its text could be found');
+  const styles = pkg.find('styles.xml');
+  return { parts: styles === undefined ? [content] : [content, styles], links: [] };
 }
 
 // ---- Reading the XML --------------------------------------------------------------------------------------------
@@ -262,67 +247,6 @@ function xmlText(xml: string, format: XmlFormat, limit: number): string {
     },
   });
   return out.join('');
-}
-
-/** The external targets (web addresses, mailto: links) of an OOXML relationships part, one per line. */
-function linkTargets(xml: string): string {
-  const targets: string[] = [];
-  readXml(xml, {
-    onopentag(name, attributes) {
-      if (localName(name) !== 'Relationship' || attributes['TargetMode'] !== 'External') return;
-      const target = attributes['Target'];
-      if (target !== undefined) targets.push(target);
-    },
-  });
-  return targets.join('\n');
-}
-
-/**
- * Reads `xml` with htmlparser2, stopping with UnreadableDocument once elements nest past MAX_XML_DEPTH, or where a
- * tag closes an element that is not the innermost open one (never so in well-formed XML): htmlparser2 searches its
- * whole stack for such a tag, and 60 MB of them at depth 500 took 8 s.
- */
-function readXml(xml: string, handlers: Partial<Handler>): void {
-  const parser = new NestingParser(xml, handlers);
-  parser.write(xml);
-  parser.end();
-}
-
-/**
- * htmlparser2's Parser with its own stack of open element names, kept from the tokenizer's callbacks (the Parser
- * methods it calls; htmlparser2's version is pinned): an element opens at a cost of at most MAX_XML_DEPTH and every
- * close is found at the top of the stack. Errors thrown here leave write() at once, so the rest is never read.
- */
-class NestingParser extends Parser {
-  private readonly open: string[] = [];
-
-  constructor(
-    private readonly xml: string,
-    handlers: Partial<Handler>,
-  ) {
-    super(handlers, { xmlMode: true, decodeEntities: true });
-  }
-
-  override onopentagname(start: number, endIndex: number): void {
-    if (this.open.length >= MAX_XML_DEPTH) {
-      throw new UnreadableDocument(`its contents are nested more than ${MAX_XML_DEPTH} levels deep`);
-    }
-    this.open.push(this.xml.slice(start, endIndex));
-    super.onopentagname(start, endIndex);
-  }
-
-  override onclosetag(start: number, endIndex: number): void {
-    if (this.open[this.open.length - 1] !== this.xml.slice(start, endIndex)) {
-      throw new UnreadableDocument('its contents are damaged (a closing tag does not match the element it closes)');
-    }
-    this.open.pop();
-    super.onclosetag(start, endIndex);
-  }
-
-  override onselfclosingtag(endIndex: number): void {
-    this.open.pop();
-    super.onselfclosingtag(endIndex);
-  }
 }
 
 /** An encrypted Office file is a Compound File (OLE2) container, not a ZIP archive: its signature is D0 CF 11 E0. */

@@ -3,7 +3,8 @@
 // (held) and reading stops there. Real archives, zipped with fflate as the fixtures' documents are.
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { documentText, MAX_XML_DEPTH, UnreadableDocument } from '../../src/classifier/document-text.js';
+import { documentText, UnreadableDocument } from '../../src/classifier/document-text.js';
+import { MAX_XML_DEPTH } from '../../src/classifier/xml-reader.js';
 
 const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
 const word = (body: string) =>
