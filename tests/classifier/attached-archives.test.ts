@@ -1,31 +1,18 @@
 // ZIP archives attached to mail (a pack of worksheets): real archives in real MIME, read by parseMime and screened
 // by classify with the shipped rules.
 import { strToU8, zipSync } from 'fflate';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_UNZIPPED_BYTES } from '../../src/classifier/archive-entries.js';
-import { classify, compileRules, parseMime, type CompiledRules } from '../../src/classifier/index.js';
+import { classify, parseMime, type CompiledRules } from '../../src/classifier/index.js';
 import { MAX_ATTACHMENT_NAMES } from '../../src/classifier/parse-mime.js';
-import { readPackFolder, shippedRulesDir } from '../../src/config/rule-packs.js';
 import { pdfDocument, wordDocument } from '../fixtures/documents.js';
+import { OAKFIELD_ORGANISATION, mailWithAttachment, shippedRules } from '../fixtures/attachment-mail.js';
 
-function mailWith(filename: string, content: Buffer): Promise<Buffer> {
-  return new MailComposer({
-    from: 'd.morgan@oakfield.sch.uk',
-    to: 'amelia.s@pupils.oakfield.sch.uk',
-    subject: 'Revision pack',
-    text: 'Hi Amelia, the revision pack is attached. Mr Morgan',
-    attachments: [{ filename, content }],
-  })
-    .compile()
-    .build();
-}
-
-const organisation = { name: 'Oakfield Academy', domains: ['oakfield.sch.uk'], phones: ['01632 960000'], accounts: [] };
+const organisation = OAKFIELD_ORGANISATION;
 let rules: CompiledRules;
 
 beforeAll(async () => {
-  rules = compileRules(await readPackFolder(shippedRulesDir()));
+  rules = await shippedRules();
 });
 
 const pack = (files: Record<string, Uint8Array>) => Buffer.from(zipSync(files));
@@ -39,7 +26,7 @@ describe('attached ZIP archives', () => {
       'diagram.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
       'Year 9/': new Uint8Array(0),
     });
-    const input = await parseMime(await mailWith('revision.zip', zip));
+    const input = await parseMime(await mailWithAttachment('revision.zip', zip));
     expect(input.attachmentNames).toEqual([
       'revision.zip',
       'Year 9/algebra.docx',
@@ -59,7 +46,7 @@ describe('attached ZIP archives', () => {
     const zip = pack({
       'sheet.docx': wordDocument({ paragraphs: ['Questions 1-10', 'Stuck? Text me on my mobile 07700 900123'] }),
     });
-    const verdict = classify(await parseMime(await mailWith('pack.zip', zip)), rules, {
+    const verdict = classify(await parseMime(await mailWithAttachment('pack.zip', zip)), rules, {
       recipientClass: 'pupil',
       organisation,
     });
@@ -71,7 +58,7 @@ describe('attached ZIP archives', () => {
 
   it('passes mail with an archive of school work only', async () => {
     const zip = pack({ 'timetable.txt': strToU8('Monday: Maths, English. Tuesday: Science, PE kit needed.') });
-    const verdict = classify(await parseMime(await mailWith('week.zip', zip)), rules, {
+    const verdict = classify(await parseMime(await mailWithAttachment('week.zip', zip)), rules, {
       recipientClass: 'pupil',
       organisation,
     });
@@ -84,7 +71,7 @@ describe('attached ZIP archives', () => {
     // Mark the one file as AES-encrypted (compression method 99), as an archiver protecting it with a password does.
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     zip.writeUInt16LE(99, central + 10);
-    const input = await parseMime(await mailWith('marks.zip', zip));
+    const input = await parseMime(await mailWithAttachment('marks.zip', zip));
     expect(input.problems).toEqual([
       expect.stringMatching(
         /^The attachment "marks\.zip" could not be opened to check the files in it: it is damaged or password-protected/,
@@ -98,7 +85,7 @@ describe('attached ZIP archives', () => {
       'big.txt': new Uint8Array(MAX_ARCHIVE_UNZIPPED_BYTES + 1),
       'small.txt': strToU8('See you on Monday.'),
     });
-    const input = await parseMime(await mailWith('bomb.zip', zip));
+    const input = await parseMime(await mailWithAttachment('bomb.zip', zip));
     expect(input.attachedTexts).toEqual([{ name: 'bomb.zip: small.txt', text: 'See you on Monday.' }]);
     expect(input.problems).toEqual([
       'The attachment "bomb.zip" could only be partly read: 1 of its files were too large to read.',
@@ -108,7 +95,7 @@ describe('attached ZIP archives', () => {
   it(`names at most ${MAX_ARCHIVE_ENTRIES} files of an archive and says there were more`, async () => {
     const files: Record<string, Uint8Array> = {};
     for (let i = 0; i <= MAX_ARCHIVE_ENTRIES; i++) files[`photo-${i}.jpg`] = new Uint8Array(1);
-    const input = await parseMime(await mailWith('photos.zip', pack(files)));
+    const input = await parseMime(await mailWithAttachment('photos.zip', pack(files)));
     // The message's own bound on names screened applies to the archive's files as to any attachment's.
     expect(input.attachmentNames).toHaveLength(MAX_ATTACHMENT_NAMES);
     expect(input.problems).toEqual([

@@ -1,42 +1,20 @@
 // Office and OpenDocument attachments in real MIME (built by nodemailer's composer, base64 as mail programs send
 // them), read by parseMime and screened by classify with the shipped rules.
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classify, compileRules, parseMime, type CompiledRules } from '../../src/classifier/index.js';
-import { readPackFolder, shippedRulesDir } from '../../src/config/rule-packs.js';
+import { classify, parseMime, type CompiledRules } from '../../src/classifier/index.js';
 import { openDocumentText, pdfDocument, spreadsheet, wordDocument } from '../fixtures/documents.js';
+import { OAKFIELD_ORGANISATION, mailWithAttachments, shippedRules } from '../fixtures/attachment-mail.js';
 
-interface Attachment {
-  filename: string;
-  content: Buffer;
-  contentType?: string;
-}
-
-function mailWith(
-  attachments: Attachment[],
-  text = 'Hi Amelia, the details for Friday are attached. Mr Morgan',
-): Promise<Buffer> {
-  return new MailComposer({
-    from: 'd.morgan@oakfield.sch.uk',
-    to: 'amelia.s@pupils.oakfield.sch.uk',
-    subject: 'Friday',
-    text,
-    attachments,
-  })
-    .compile()
-    .build();
-}
-
-const organisation = { name: 'Oakfield Academy', domains: ['oakfield.sch.uk'], phones: ['01632 960000'], accounts: [] };
+const organisation = OAKFIELD_ORGANISATION;
 let rules: CompiledRules;
 
 beforeAll(async () => {
-  rules = compileRules(await readPackFolder(shippedRulesDir()));
+  rules = await shippedRules();
 });
 
 describe('attached documents', () => {
   it('reads the text of an attached Word document, under its file name', async () => {
-    const raw = await mailWith([
+    const raw = await mailWithAttachments([
       { filename: 'trip letter.docx', content: wordDocument({ paragraphs: ['Coach leaves at 8.'] }) },
     ]);
     const input = await parseMime(raw);
@@ -45,7 +23,7 @@ describe('attached documents', () => {
   });
 
   it('reads a document sent as application/octet-stream by its name', async () => {
-    const raw = await mailWith([
+    const raw = await mailWithAttachments([
       { filename: 'rota.xlsx', content: spreadsheet([['Duty', 'Monday']]), contentType: 'application/octet-stream' },
     ]);
     expect((await parseMime(raw)).attachedTexts?.[0]?.text).toContain('Duty\nMonday');
@@ -55,10 +33,14 @@ describe('attached documents', () => {
     const docx = wordDocument({
       paragraphs: ['Trip details', 'If you get lost, text me on my personal mobile: 07700 900123'],
     });
-    const verdict = classify(await parseMime(await mailWith([{ filename: 'trip.docx', content: docx }])), rules, {
-      recipientClass: 'pupil',
-      organisation,
-    });
+    const verdict = classify(
+      await parseMime(await mailWithAttachments([{ filename: 'trip.docx', content: docx }])),
+      rules,
+      {
+        recipientClass: 'pupil',
+        organisation,
+      },
+    );
     expect(verdict.action).toBe('hold');
     const finding = verdict.findings.find((f) => f.text.includes('07700 900123'));
     expect(finding, JSON.stringify(verdict.findings)).toBeDefined();
@@ -70,10 +52,14 @@ describe('attached documents', () => {
     const pdf = pdfDocument({
       pages: [['Revision timetable'], ['Stuck? Ring me on my mobile 07700 900456 any evening']],
     });
-    const verdict = classify(await parseMime(await mailWith([{ filename: 'revision.pdf', content: pdf }])), rules, {
-      recipientClass: 'pupil',
-      organisation,
-    });
+    const verdict = classify(
+      await parseMime(await mailWithAttachments([{ filename: 'revision.pdf', content: pdf }])),
+      rules,
+      {
+        recipientClass: 'pupil',
+        organisation,
+      },
+    );
     expect(verdict.action).toBe('hold');
     const finding = verdict.findings.find((f) => f.text.includes('07700 900456'));
     expect(finding, JSON.stringify(verdict.findings)).toBeDefined();
@@ -84,10 +70,14 @@ describe('attached documents', () => {
     const odt = openDocumentText([
       'Follow my <text:a xlink:href="https://www.instagram.com/mr.morgan.pe/">page</text:a> for more',
     ]);
-    const verdict = classify(await parseMime(await mailWith([{ filename: 'notes.odt', content: odt }])), rules, {
-      recipientClass: 'pupil',
-      organisation,
-    });
+    const verdict = classify(
+      await parseMime(await mailWithAttachments([{ filename: 'notes.odt', content: odt }])),
+      rules,
+      {
+        recipientClass: 'pupil',
+        organisation,
+      },
+    );
     expect(verdict.action).toBe('hold');
     expect(verdict.categories).toContain('contact-details');
   });
@@ -97,10 +87,14 @@ describe('attached documents', () => {
       ['Fixture', 'Date', 'Kit'],
       ['Netball v Hillside', '12 March', 'PE kit'],
     ]);
-    const verdict = classify(await parseMime(await mailWith([{ filename: 'fixtures.xlsx', content: xlsx }])), rules, {
-      recipientClass: 'pupil',
-      organisation,
-    });
+    const verdict = classify(
+      await parseMime(await mailWithAttachments([{ filename: 'fixtures.xlsx', content: xlsx }])),
+      rules,
+      {
+        recipientClass: 'pupil',
+        organisation,
+      },
+    );
     expect(verdict.findings).toEqual([]);
     expect(verdict.action).toBe('pass');
   });
@@ -110,7 +104,7 @@ describe('attached documents', () => {
       Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
       Buffer.alloc(1024),
     ]);
-    const input = await parseMime(await mailWith([{ filename: 'marks.docx', content: encrypted }]));
+    const input = await parseMime(await mailWithAttachments([{ filename: 'marks.docx', content: encrypted }]));
     expect(input.problems).toEqual([
       'The attachment "marks.docx" could not be opened to check its text: it is password-protected.',
     ]);

@@ -2,7 +2,6 @@
 // flagged note two archives down is screened, a nest deeper than that is held unread, and a nest of bombs costs no
 // more than one archive may. Real archives zipped with fflate, in real MIME.
 import { strToU8, zipSync } from 'fflate';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   archiveContents,
@@ -10,39 +9,27 @@ import {
   MAX_ARCHIVE_UNZIPPED_BYTES,
   UnreadableArchive,
 } from '../../src/classifier/archive-entries.js';
-import { classify, compileRules, parseMime, type CompiledRules } from '../../src/classifier/index.js';
-import { readPackFolder, shippedRulesDir } from '../../src/config/rule-packs.js';
+import { classify, parseMime, type CompiledRules } from '../../src/classifier/index.js';
 import { wordDocument } from '../fixtures/documents.js';
 import { zipArchive } from '../fixtures/zip-archives.js';
+import { OAKFIELD_ORGANISATION, mailWithAttachment, shippedRules } from '../fixtures/attachment-mail.js';
 
 const FLAGGED = 'Text me on my personal mobile 07700 900123, keep it our secret.';
 const pack = (files: Record<string, Uint8Array>) => Buffer.from(zipSync(files));
 const everything = () => true;
 
-function mailWith(filename: string, content: Buffer): Promise<Buffer> {
-  return new MailComposer({
-    from: 'd.morgan@oakfield.sch.uk',
-    to: 'amelia.s@pupils.oakfield.sch.uk',
-    subject: 'Coursework',
-    text: 'Hi Amelia, the coursework pack is attached. Mr Morgan',
-    attachments: [{ filename, content }],
-  })
-    .compile()
-    .build();
-}
-
-const organisation = { name: 'Oakfield Academy', domains: ['oakfield.sch.uk'], phones: ['01632 960000'], accounts: [] };
+const organisation = OAKFIELD_ORGANISATION;
 let rules: CompiledRules;
 
 beforeAll(async () => {
-  rules = compileRules(await readPackFolder(shippedRulesDir()));
+  rules = await shippedRules();
 });
 
 describe('archives inside archives', () => {
   it('holds mail whose flagged note sits in an archive inside an archive, naming where it is', async () => {
     const inner = pack({ 'note.txt': strToU8(FLAGGED), 'essay.docx': wordDocument({ paragraphs: ['My essay'] }) });
     const zip = pack({ 'readme.txt': strToU8('Coursework'), 'Amelia/work.zip': pack({ 'drafts.zip': inner }) });
-    const input = await parseMime(await mailWith('coursework.zip', zip));
+    const input = await parseMime(await mailWithAttachment('coursework.zip', zip));
     expect(input.attachmentNames).toEqual([
       'coursework.zip',
       'readme.txt',
@@ -66,7 +53,7 @@ describe('archives inside archives', () => {
   it(`holds an archive nested more than ${MAX_ARCHIVE_DEPTH} deep, unread, saying why`, async () => {
     let nest = pack({ 'note.txt': strToU8(FLAGGED) });
     for (let level = 0; level < 5; level++) nest = pack({ [`level${level}.zip`]: nest });
-    const input = await parseMime(await mailWith('pack.zip', nest));
+    const input = await parseMime(await mailWithAttachment('pack.zip', nest));
     expect(input.attachedTexts).toBeUndefined();
     expect(input.problems).toEqual([
       `The attachment "pack.zip" could only be partly read: 1 archives in it are nested more than ${MAX_ARCHIVE_DEPTH} deep and were not opened.`,

@@ -1,11 +1,11 @@
 // ZIP archives (attached, or Office documents) whose headers lie about what they hold: each is damaged or encrypted,
 // so the message is held; and archives as real writers make them (data descriptors, ZIP64 fields) still read.
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { describe, expect, it } from 'vitest';
 import { archiveContents, UnreadableArchive } from '../../src/classifier/archive-entries.js';
 import { documentText } from '../../src/classifier/document-text.js';
 import { parseMime } from '../../src/classifier/index.js';
 import { zipArchive, type ZipFile } from '../fixtures/zip-archives.js';
+import { mailWithAttachment } from '../fixtures/attachment-mail.js';
 
 const NOTE = Buffer.from(
   'Hello, homework attached.\nText me on my personal mobile 07700 900123, keep it our secret.\n',
@@ -14,24 +14,12 @@ const everything = () => true;
 const read = (files: ZipFile[], options?: { declaredCount?: number }) =>
   archiveContents(zipArchive(files, options), everything);
 
-function mailWith(filename: string, content: Buffer): Promise<Buffer> {
-  return new MailComposer({
-    from: 'd.morgan@oakfield.sch.uk',
-    to: 'amelia.s@pupils.oakfield.sch.uk',
-    subject: 'Pack',
-    text: 'Pack attached.',
-    attachments: [{ filename, content }],
-  })
-    .compile()
-    .build();
-}
-
 describe('ZIP archives whose headers lie', () => {
   it('holds a password-protected file stored without compression, not reading its ciphertext as text', async () => {
     const zip = zipArchive([{ name: 'note.txt', data: NOTE, method: 0, password: 'secret' }]);
     expect(() => archiveContents(zip, everything)).toThrow(UnreadableArchive);
     expect(() => archiveContents(zip, everything)).toThrow(/password-protected/);
-    const input = await parseMime(await mailWith('pack.zip', zip));
+    const input = await parseMime(await mailWithAttachment('pack.zip', zip));
     expect(input.attachedTexts).toBeUndefined();
     expect(input.problems).toEqual([expect.stringMatching(/^The attachment "pack\.zip" could not be opened/)]);
   });

@@ -4,7 +4,6 @@ import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RuleFileError } from '../../../src/classifier/rules/rule-file-error.js';
@@ -14,6 +13,7 @@ import type { MessagePolicy } from '../../../src/gateway/policy.js';
 import type { ScreenResult } from '../../../src/gateway/screen-result.js';
 import type { Screener } from '../../../src/gateway/screener.js';
 import { startScreeningThreads } from '../../../src/gateway/screening-threads.js';
+import { mailWithAttachments } from '../../fixtures/attachment-mail.js';
 import { ADDRESSES, TEST_RULES, rfc5322, slowToScreen } from './harness.js';
 
 const POLICY: MessagePolicy = {
@@ -126,7 +126,13 @@ describe('screening threads', () => {
     // unbounded and then pass (it did: 290 s with a 20 s timeout, found by a hostile-input audit).
     screener = startScreeningThreads({ threads: 1, timeoutSeconds: 0.25 });
     const rules = await screener.load(configWith(TEST_RULES));
-    const slow = screener.screen(await mailWithPdf(pdfReadingCharacterMaps(100, 30)), POLICY, rules);
+    const slow = screener.screen(
+      await mailWithAttachments([
+        { filename: 'reading.pdf', content: pdfReadingCharacterMaps(100, 30), contentType: 'application/pdf' },
+      ]),
+      POLICY,
+      rules,
+    );
     let settled = false;
     void slow.finally(() => (settled = true));
     const others: Promise<ScreenResult>[] = [];
@@ -189,17 +195,4 @@ function pdfReadingCharacterMaps(pages: number, repeats: number): Buffer {
   out += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
   out += `trailer\n<< /Size ${objects.size + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
-}
-
-/** A message to a pupil with the PDF attached, as a mail program builds it (nodemailer's composer). */
-function mailWithPdf(pdf: Buffer): Promise<Buffer> {
-  return new MailComposer({
-    from: ADDRESSES.staff,
-    to: ADDRESSES.pupil,
-    subject: 'Reading',
-    text: 'The reading for the holiday is attached.',
-    attachments: [{ filename: 'reading.pdf', content: pdf, contentType: 'application/pdf' }],
-  })
-    .compile()
-    .build();
 }
