@@ -1,11 +1,10 @@
 // Documents longer than the text read from one (MAX_DOCUMENT_CHARS): what is past the cut is not screened, so the
 // cut is a problem and the message is held, as a body too long to screen whole is. Real documents in real MIME.
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentText, MAX_DOCUMENT_CHARS } from '../../src/classifier/document-text.js';
-import { classify, compileRules, parseMime, type CompiledRules } from '../../src/classifier/index.js';
+import { classify, parseMime, type CompiledRules } from '../../src/classifier/index.js';
 import { pdfText } from '../../src/classifier/pdf-text.js';
-import { readPackFolder, shippedRulesDir } from '../../src/config/rule-packs.js';
+import { mailWithAttachments, OAKFIELD_ORGANISATION, shippedRules } from '../fixtures/attachment-mail.js';
 import { pdfDocument, presentation, spreadsheet, wordDocument } from '../fixtures/documents.js';
 
 const FLAGGED = 'Text me on my personal mobile 07700 900123, keep it our secret.';
@@ -16,11 +15,11 @@ const filler = (total = MAX_DOCUMENT_CHARS + 100_000) => {
   return new Array<string>(Math.ceil(total / paragraph.length)).fill(paragraph);
 };
 
-const organisation = { name: 'Oakfield Academy', domains: ['oakfield.sch.uk'], phones: ['01632 960000'], accounts: [] };
+const organisation = OAKFIELD_ORGANISATION;
 let rules: CompiledRules;
 
 beforeAll(async () => {
-  rules = compileRules(await readPackFolder(shippedRulesDir()));
+  rules = await shippedRules();
 });
 
 describe('documents longer than is read', () => {
@@ -55,15 +54,9 @@ describe('documents longer than is read', () => {
   }, 30_000);
 
   it('holds mail whose attached document has a flagged sentence past the cut, saying why', async () => {
-    const raw = await new MailComposer({
-      from: 'd.morgan@oakfield.sch.uk',
-      to: 'amelia.s@pupils.oakfield.sch.uk',
-      subject: 'Handbook',
-      text: 'Hi Amelia, the handbook is attached. Mr Morgan',
-      attachments: [{ filename: 'handbook.docx', content: wordDocument({ paragraphs: [...filler(), FLAGGED] }) }],
-    })
-      .compile()
-      .build();
+    const raw = await mailWithAttachments([
+      { filename: 'handbook.docx', content: wordDocument({ paragraphs: [...filler(), FLAGGED] }) },
+    ]);
     const input = await parseMime(raw);
     expect(input.problems).toEqual([
       expect.stringMatching(/^The attachment "handbook\.docx" could only be partly read/),

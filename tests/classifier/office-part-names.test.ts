@@ -2,11 +2,10 @@
 // package's relationships and compare part names without regard to case (ECMA-376 Part 2), so the relay must too;
 // a package whose text cannot be found is unreadable (held), never passed as empty. Real packages zipped with fflate.
 import { strToU8, zipSync } from 'fflate';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentText, UnreadableDocument } from '../../src/classifier/document-text.js';
-import { classify, compileRules, parseMime, type CompiledRules } from '../../src/classifier/index.js';
-import { readPackFolder, shippedRulesDir } from '../../src/config/rule-packs.js';
+import { classify, parseMime, type CompiledRules } from '../../src/classifier/index.js';
+import { mailWithAttachments, OAKFIELD_ORGANISATION, shippedRules } from '../fixtures/attachment-mail.js';
 
 const FLAGGED = 'Text me on my personal mobile 07700 900123, keep it our secret.';
 const OFFICE = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -26,11 +25,11 @@ const pack = (files: Record<string, string>) =>
 const wordBody = (text: string) =>
   `<w:document ${W}><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`;
 
-const organisation = { name: 'Oakfield Academy', domains: ['oakfield.sch.uk'], phones: ['01632 960000'], accounts: [] };
+const organisation = OAKFIELD_ORGANISATION;
 let rules: CompiledRules;
 
 beforeAll(async () => {
-  rules = compileRules(await readPackFolder(shippedRulesDir()));
+  rules = await shippedRules();
 });
 
 describe('Office parts found as Office finds them', () => {
@@ -117,15 +116,7 @@ describe('Office parts found as Office finds them', () => {
       '_rels/.rels': rels(['officeDocument', 'word/document2.xml']),
       'word/document2.xml': wordBody(FLAGGED),
     });
-    const raw = await new MailComposer({
-      from: 'd.morgan@oakfield.sch.uk',
-      to: 'amelia.s@pupils.oakfield.sch.uk',
-      subject: 'Worksheet',
-      text: 'Worksheet attached.',
-      attachments: [{ filename: 'sheet.docx', content: docx }],
-    })
-      .compile()
-      .build();
+    const raw = await mailWithAttachments([{ filename: 'sheet.docx', content: docx }]);
     const verdict = classify(await parseMime(raw), rules, { recipientClass: 'pupil', organisation });
     expect(verdict.action).toBe('hold');
     expect(verdict.findings.some((f) => f.text.includes('07700 900123'))).toBe(true);
